@@ -1,0 +1,103 @@
+"""Validation problems: a field, a stable code, and the officer-facing text.
+
+Codes are what travels on the wire and what tests assert on; the texts are in
+Bahasa Indonesia first, with English, so the server's reasons can be shown on the
+tablet in either language without another lookup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "required": {"id": "Wajib diisi.", "en": "Required."},
+    "nik_length": {
+        "id": "NIK harus 16 angka (sekarang {n}).",
+        "en": "NIK must be 16 digits (it has {n}).",
+    },
+    "nik_digits": {"id": "NIK hanya boleh berisi angka.", "en": "NIK may contain digits only."},
+    "nik_regency": {
+        "id": "4 angka pertama NIK ({code}) bukan kode kabupaten/kota yang dikenal.",
+        "en": "The first 4 digits of the NIK ({code}) are not a known regency code.",
+    },
+    "nik_date": {
+        "id": "Tanggal lahir di dalam NIK ({ddmmyy}) bukan tanggal yang benar.",
+        "en": "The birth date inside the NIK ({ddmmyy}) is not a real date.",
+    },
+    "nik_sex_mismatch": {
+        "id": "NIK ini milik {nik_sex}, tetapi jenis kelamin yang dipilih {sex}.",
+        "en": "This NIK belongs to a {nik_sex_en}, but the sex chosen is {sex_en}.",
+    },
+    "nik_birth_mismatch": {
+        "id": "Tanggal lahir tidak cocok dengan NIK (NIK: {nik_date}).",
+        "en": "The birth date does not match the NIK (NIK says {nik_date}).",
+    },
+    "birth_date_invalid": {
+        "id": "Tanggal lahir tidak valid (format TTTT-BB-HH).",
+        "en": "Birth date is not valid (format YYYY-MM-DD).",
+    },
+    "birth_date_future": {
+        "id": "Tanggal lahir tidak boleh di masa depan.",
+        "en": "Birth date cannot be in the future.",
+    },
+    "birth_date_too_old": {
+        "id": "Tanggal lahir terlalu lama (lebih dari 120 tahun).",
+        "en": "Birth date is more than 120 years ago.",
+    },
+    "name_invalid": {
+        "id": "Nama harus 2-100 huruf.",
+        "en": "Name must be 2-100 characters.",
+    },
+    "sex_invalid": {"id": "Pilih laki-laki atau perempuan.", "en": "Choose male or female."},
+    "village_unknown": {
+        "id": "Desa tidak dikenal di Kabupaten Lombok Timur.",
+        "en": "Village is not known in Lombok Timur regency.",
+    },
+    "phone_invalid": {
+        "id": "Nomor HP harus 9-15 angka, boleh diawali +62 atau 0.",
+        "en": "Phone must be 9-15 digits, optionally starting with +62 or 0.",
+    },
+    "segment_unknown": {"id": "Pilih segmen peserta.", "en": "Choose a segment."},
+    "consent_missing": {
+        "id": "Persetujuan peserta wajib dicatat sebelum menyimpan.",
+        "en": "The person's consent must be recorded before saving.",
+    },
+    "malformed": {
+        "id": "Data rusak atau tidak lengkap: {detail}.",
+        "en": "Malformed or incomplete data: {detail}.",
+    },
+    "version_reused": {
+        "id": "Versi data ini sudah diterima dengan isi berbeda.",
+        "en": "This record version was already received with different content.",
+    },
+    "identity_conflict": {
+        "id": "NIK sudah terdaftar atas {fields} yang berbeda; menunggu tinjauan koordinator.",
+        "en": "NIK already registered with a different {fields_en}; awaiting coordinator review.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a record: which field, a stable code, and parameters."""
+
+    field: str
+    code: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    def text(self, lang: str = "id") -> str:
+        """The officer-facing message in `lang` (`id` or `en`)."""
+        template = MESSAGES.get(self.code, {}).get(lang) or self.code
+        try:
+            return template.format(**dict(self.params))
+        except (KeyError, IndexError):
+            return template
+
+    def to_wire(self) -> dict[str, str]:
+        """The problem as sent by the server: field, code, and both texts."""
+        return {"field": self.field, "code": self.code, "id": self.text("id"), "en": self.text("en")}
+
+
+def problem(field: str, code: str, **params: object) -> Problem:
+    """Build a Problem with keyword parameters for its message."""
+    return Problem(field, code, tuple((k, str(v)) for k, v in params.items()))

@@ -1,0 +1,129 @@
+"""The enrolment record: what a field officer collects about one person.
+
+A record is identified by a client-generated id (`client_id`, a UUID made on the
+tablet) and a `version` that grows when the officer edits a record the server may
+already hold, so `(device, client_id, version)` names one immutable submission.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+
+from enrolment import areas
+from enrolment.nik import check_nik_against, normalise_nik, parse_nik
+from enrolment.problems import Problem, problem
+from enrolment.segments import Segment
+
+CONSENT_METHODS = ("ticked", "read_aloud")
+_PHONE = re.compile(r"^(\+62|0)?[0-9]{8,14}$")
+
+
+@dataclass(frozen=True)
+class Consent:
+    """Who agreed to the processing of their data (UU PDP 27/2022), when and how."""
+
+    given: bool
+    by: str = ""  # the consenting person's name
+    method: str = "ticked"  # ticked by the person, or read aloud by the officer
+    at: str = ""  # ISO 8601 timestamp, UTC
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """One person's enrolment as entered on a tablet."""
+
+    client_id: str
+    version: int
+    nik: str
+    full_name: str
+    birth_date: str  # ISO date, YYYY-MM-DD
+    sex: str  # "M" or "F"
+    village_code: str  # e.g. "52.03.07.2001"
+    phone: str
+    segment: str
+    consent: Consent
+    created_at: str = field(default="")
+
+
+def normalise_name(name: str) -> str:
+    """Name as stored: single spaces, trimmed, NFC. Case is kept as typed."""
+    return " ".join(unicodedata.normalize("NFC", name).split())
+
+
+def same_name(a: str, b: str) -> bool:
+    """True if two names are the same once case and spacing are ignored."""
+    return normalise_name(a).casefold() == normalise_name(b).casefold()
+
+
+def parse_birth_date(value: str) -> date | None:
+    """The ISO birth date, or None if it is not a real date."""
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def validate(record: Enrolment, today: date | None = None) -> list[Problem]:
+    """Every problem with a record, field by field. Empty means it may be saved and sent."""
+    today = today or datetime.now(timezone.utc).date()
+    problems: list[Problem] = []
+
+    name = normalise_name(record.full_name)
+    if not name:
+        problems.append(problem("full_name", "required"))
+    elif not 2 <= len(name) <= 100:
+        problems.append(problem("full_name", "name_invalid"))
+
+    birth = None
+    if not record.birth_date:
+        problems.append(problem("birth_date", "required"))
+    else:
+        birth = parse_birth_date(record.birth_date)
+        if birth is None:
+            problems.append(problem("birth_date", "birth_date_invalid"))
+        elif birth > today:
+            problems.append(problem("birth_date", "birth_date_future"))
+            birth = None
+        elif birth < today - timedelta(days=120 * 366):
+            problems.append(problem("birth_date", "birth_date_too_old"))
+
+    sex = record.sex if record.sex in ("M", "F") else None
+    if sex is None:
+        problems.append(problem("sex", "sex_invalid" if record.sex else "required"))
+
+    facts, nik_problems = parse_nik(record.nik, areas.regency_codes())
+    problems.extend(nik_problems)
+    if facts is not None:
+        problems.extend(check_nik_against(facts, birth, sex))
+
+    if not record.village_code:
+        problems.append(problem("village_code", "required"))
+    elif not areas.is_home_village(record.village_code):
+        problems.append(problem("village_code", "village_unknown"))
+
+    phone = record.phone.replace(" ", "").replace("-", "")
+    if phone and not _PHONE.match(phone):
+        problems.append(problem("phone", "phone_invalid"))
+
+    if record.segment not in {s.value for s in Segment}:
+        problems.append(problem("segment", "segment_unknown"))
+
+    consent = record.consent
+    if not (consent.given and consent.method in CONSENT_METHODS and consent.at):
+        problems.append(problem("consent", "consent_missing"))
+    return problems
+
+
+def cleaned(record: Enrolment) -> Enrolment:
+    """The record with NIK, name and phone in their stored form."""
+    from dataclasses import replace
+
+    return replace(
+        record,
+        nik=normalise_nik(record.nik),
+        full_name=normalise_name(record.full_name),
+        phone=record.phone.replace(" ", "").replace("-", ""),
+    )

@@ -1,0 +1,1 @@
+"""The field officer's Flet app: offline enrolment, local SQLite, sync when online."""
