@@ -54,7 +54,7 @@ def parse_nik(raw: str, regencies: Collection[str]) -> tuple[NikFacts | None, li
         return None, [problem("nik", "nik_length", n=len(nik))]
     problems: list[Problem] = []
     if nik[:4] not in regencies:
-        problems.append(problem("nik", "nik_regency", code=nik[:4]))
+        problems.append(problem("nik", "nik_regency", prefix=nik[:4]))
     raw_day, month, year2 = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     sex = "F" if raw_day > 40 else "M"
     day = raw_day - 40 if sex == "F" else raw_day

@@ -17,8 +17,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "nik_digits": {"id": "NIK hanya boleh berisi angka.", "en": "NIK may contain digits only."},
     "nik_regency": {
-        "id": "4 angka pertama NIK ({code}) bukan kode kabupaten/kota yang dikenal.",
-        "en": "The first 4 digits of the NIK ({code}) are not a known regency code.",
+        "id": "4 angka pertama NIK ({prefix}) bukan kode kabupaten/kota yang dikenal.",
+        "en": "The first 4 digits of the NIK ({prefix}) are not a known regency code.",
     },
     "nik_date": {
         "id": "Tanggal lahir di dalam NIK ({ddmmyy}) bukan tanggal yang benar.",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from enrolment import areas
 from enrolment.nik import check_nik_against, normalise_nik, parse_nik
@@ -68,7 +68,7 @@ def parse_birth_date(value: str) -> date | None:
 
 def validate(record: Enrolment, today: date | None = None) -> list[Problem]:
     """Every problem with a record, field by field. Empty means it may be saved and sent."""
-    today = today or datetime.now(timezone.utc).date()
+    today = today or datetime.now(UTC).date()
     problems: list[Problem] = []
 
     name = normalise_name(record.full_name)

@@ -1,0 +1,49 @@
+"""Entry point of the field app: open the local store and render the app.
+
+Run `python -m field_app.main` (desktop window, or a browser tab where there is
+no desktop; `FLET_FORCE_WEB_SERVER=1` forces web mode).
+"""
+
+from __future__ import annotations
+
+import os
+
+import flet as ft
+
+from field_app.state import AppState, data_dir
+from field_app.store import Store
+from field_app.views.app_view import App
+
+_store: Store | None = None
+
+
+def _shared_store() -> Store:
+    # One connection per process: web mode serves many sessions from one process.
+    global _store
+    if _store is None:
+        _store = Store(os.path.join(data_dir(), "field_app.db"))
+    return _store
+
+
+def main(page: ft.Page) -> None:
+    """Set up one app session on `page`."""
+    page.title = "Pendaftaran BPJS-TK Lombok Timur"
+    page.theme = ft.Theme(color_scheme_seed=ft.Colors.GREEN)
+    page.theme_mode = ft.ThemeMode.LIGHT
+    page.padding = 0
+    state = AppState(store=_shared_store())
+    page.render(lambda: App(state))
+
+
+def run() -> None:
+    """Start the app; web mode serves the assets locally (no CDN: works offline)."""
+    ft.run(
+        main,
+        assets_dir=os.path.join(os.path.dirname(os.path.dirname(__file__)), "assets"),
+        no_cdn=True,
+        port=int(os.environ.get("FLET_SERVER_PORT", "8550")),
+    )
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,54 @@
+"""The outbox: which saved records go to the server next, and what their answers mean.
+
+Every saved record is pending until the server gives a definite outcome for that
+exact version. Rejected and conflicting records are set aside (they never block
+the queue and are not resent) until the officer corrects them, which makes a new
+version that is pending again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from enrolment.protocol import Outcome, RecordResult
+from enrolment.records import Enrolment
+from field_app.store import Status, Store
+
+BATCH_SIZE = 100
+
+_STATUS = {
+    Outcome.CREATED: Status.SENT,
+    Outcome.MERGED: Status.SENT,
+    Outcome.DUPLICATE: Status.SENT,
+    Outcome.CONFLICT: Status.CONFLICT,
+    Outcome.REJECTED: Status.REJECTED,
+}
+
+
+def next_batch(store: Store, size: int = BATCH_SIZE) -> list[Enrolment]:
+    """The next records to push, oldest first."""
+    return store.pending(size)
+
+
+def apply_results(store: Store, sent: list[Enrolment], results: list[RecordResult]) -> int:
+    """Record the server's outcomes; results for records not in `sent` are ignored."""
+    asked = {(r.client_id, r.version) for r in sent}
+    rows = [
+        (
+            r.cid,
+            r.ver,
+            _STATUS[r.outcome],
+            r.member_no,
+            r.card,
+            json.dumps(r.problems, ensure_ascii=False),
+        )
+        for r in results
+        if (r.cid, r.ver) in asked
+    ]
+    return store.record_outcomes(rows)
+
+
+def revise(record: Enrolment) -> Enrolment:
+    """An edited record: a new version, so the server never sees a silent rewrite."""
+    return replace(record, version=record.version + 1)

@@ -1,0 +1,239 @@
+"""The tablet's local database: every enrolment and setting, in one SQLite file.
+
+Durability first: WAL journal with `synchronous=FULL`, so a record is on disk
+when `save_enrolment` returns, and survives the app being killed or the power
+going. The schema carries a version (`PRAGMA user_version`) and is migrated on
+open, in place, without losing a row.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from enrolment.protocol import record_from_wire, record_to_wire
+from enrolment.records import Enrolment
+
+
+class Status:
+    """Where a record stands. Stored as text; see the i18n keys `status_*`."""
+
+    PENDING = "pending"  # saved, not yet accepted by the server ("belum terkirim")
+    SENT = "sent"  # accepted: has a member number and card
+    CONFLICT = "conflict"  # NIK known with another identity: coordinator reviews
+    REJECTED = "rejected"  # server found it invalid: officer must correct
+
+
+# Each entry upgrades the schema by one version; never edit a released entry.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE enrolments (
+        client_id   TEXT PRIMARY KEY,
+        version     INTEGER NOT NULL,
+        payload     TEXT NOT NULL,
+        status      TEXT NOT NULL,
+        nik         TEXT NOT NULL,
+        full_name   TEXT NOT NULL,
+        village_code TEXT NOT NULL,
+        segment     TEXT NOT NULL,
+        member_no   TEXT,
+        card_token  TEXT,
+        problems    TEXT NOT NULL DEFAULT '[]',
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE INDEX enrolments_status ON enrolments(status, created_at);
+    CREATE INDEX enrolments_nik ON enrolments(nik);
+    """,
+]
+
+
+@dataclass(frozen=True)
+class StoredEnrolment:
+    """A record as the tablet holds it, with its sync state."""
+
+    record: Enrolment
+    status: str
+    member_no: str | None
+    card_token: str | None
+    problems: list[dict[str, str]]
+    updated_at: str
+
+
+def now_iso() -> str:
+    """Current UTC time, ISO 8601 with seconds."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+class Store:
+    """Thread-safe access to the tablet database (UI thread and sync worker share it)."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA busy_timeout=5000")
+        self._migrate()
+
+    def close(self) -> None:
+        """Close the database file."""
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        with self._tx() as db:
+            current = db.execute("PRAGMA user_version").fetchone()[0]
+            for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
+                for statement in filter(str.strip, script.split(";")):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version={number}")
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version of the open file."""
+        with self._lock:
+            return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    # -- settings ---------------------------------------------------------
+    def get_setting(self, key: str, default: str = "") -> str:
+        """A stored setting, or `default`."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM settings WHERE key=?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_settings(self, **values: str) -> None:
+        """Store several settings in one transaction."""
+        with self._tx() as db:
+            db.executemany(
+                "INSERT INTO settings(key, value) VALUES(?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                list(values.items()),
+            )
+
+    # -- enrolments -------------------------------------------------------
+    def save_enrolment(self, record: Enrolment) -> None:
+        """Insert a new record, or replace an unsent/returned one, as pending."""
+        payload = json.dumps(record_to_wire(record), ensure_ascii=False, separators=(",", ":"))
+        stamp = now_iso()
+        with self._tx() as db:
+            db.execute(
+                """INSERT INTO enrolments(client_id, version, payload, status, nik, full_name,
+                       village_code, segment, created_at, updated_at)
+                   VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT(client_id) DO UPDATE SET version=excluded.version,
+                       payload=excluded.payload, status=excluded.status, nik=excluded.nik,
+                       full_name=excluded.full_name, village_code=excluded.village_code,
+                       segment=excluded.segment, problems='[]', updated_at=excluded.updated_at""",
+                (
+                    record.client_id,
+                    record.version,
+                    payload,
+                    Status.PENDING,
+                    record.nik,
+                    record.full_name,
+                    record.village_code,
+                    record.segment,
+                    record.created_at or stamp,
+                    stamp,
+                ),
+            )
+
+    def _row(self, row: sqlite3.Row) -> StoredEnrolment:
+        return StoredEnrolment(
+            record=record_from_wire(json.loads(row["payload"])),
+            status=row["status"],
+            member_no=row["member_no"],
+            card_token=row["card_token"],
+            problems=json.loads(row["problems"]),
+            updated_at=row["updated_at"],
+        )
+
+    def get(self, client_id: str) -> StoredEnrolment | None:
+        """One record by its client id."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT * FROM enrolments WHERE client_id=?", (client_id,)
+            ).fetchone()
+        return self._row(row) if row else None
+
+    def list_enrolments(self, query: str = "", limit: int = 200) -> list[StoredEnrolment]:
+        """Newest first; `query` matches a name part or the start of a NIK."""
+        sql = "SELECT * FROM enrolments"
+        args: list[Any] = []
+        if query.strip():
+            sql += " WHERE full_name LIKE ? OR nik LIKE ?"
+            args += [f"%{query.strip()}%", f"{query.strip()}%"]
+        sql += " ORDER BY created_at DESC, client_id LIMIT ?"
+        args.append(limit)
+        with self._lock:
+            rows = self._db.execute(sql, args).fetchall()
+        return [self._row(r) for r in rows]
+
+    def count_by_status(self) -> dict[str, int]:
+        """How many records are in each status."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT status, COUNT(*) FROM enrolments GROUP BY status"
+            ).fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def nik_exists(self, nik: str, except_client_id: str = "") -> bool:
+        """True if another record on this tablet has this NIK."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT 1 FROM enrolments WHERE nik=? AND client_id<>? LIMIT 1",
+                (nik, except_client_id),
+            ).fetchone()
+        return row is not None
+
+    def pending(self, limit: int) -> list[Enrolment]:
+        """The oldest records still waiting to be sent."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT payload FROM enrolments WHERE status=? ORDER BY created_at, client_id "
+                "LIMIT ?",
+                (Status.PENDING, limit),
+            ).fetchall()
+        return [record_from_wire(json.loads(r[0])) for r in rows]
+
+    def record_outcomes(self, outcomes: list[tuple[str, int, str, str | None, str | None, str]]) -> int:
+        """Apply server outcomes `(client_id, version, status, member_no, card, problems_json)`.
+
+        Only rows still at that version change: an edit made while the batch was in
+        flight has a newer version and stays pending. Returns rows changed.
+        """
+        changed = 0
+        stamp = now_iso()
+        with self._tx() as db:
+            for cid, ver, status, member_no, card, problems in outcomes:
+                cur = db.execute(
+                    """UPDATE enrolments SET status=?, member_no=COALESCE(?, member_no),
+                           card_token=COALESCE(?, card_token), problems=?, updated_at=?
+                       WHERE client_id=? AND version=?""",
+                    (status, member_no, card, problems, stamp, cid, ver),
+                )
+                changed += cur.rowcount
+        return changed

@@ -1,0 +1,1 @@
+"""Screens of the field app: declarative Flet components that render AppState."""

@@ -1,0 +1,55 @@
+"""A synced member's card, shown from local data so it works offline."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from enrolment import areas
+from enrolment.segments import segment_name
+from field_app.card_image import qr_png, verification_url
+from field_app.i18n import t
+from field_app.state import AppState
+from field_app.views.common import big_button, page_frame
+
+
+@ft.component
+def CardView(state: AppState) -> ft.Control:
+    """The member card with its QR code."""
+    lang, item = state.lang, state.card
+    if item is None or not item.card_token:
+        return ft.Text("")
+    rec = item.record
+    url = verification_url(state.server_address, item.card_token)
+    card = ft.Container(
+        ft.Column(
+            [
+                ft.Text("BPJS Ketenagakerjaan · Kabupaten Lombok Timur", size=15,
+                        weight=ft.FontWeight.W_600, color=ft.Colors.WHITE),
+                ft.Text(rec.full_name, size=24, weight=ft.FontWeight.BOLD, color=ft.Colors.WHITE),
+                ft.Text(f"{t('member_no', lang)}: {item.member_no}", size=18, color=ft.Colors.WHITE),
+                ft.Text(segment_name(rec.segment, lang), size=16, color=ft.Colors.WHITE),
+                ft.Text(areas.village_label(rec.village_code), size=16, color=ft.Colors.WHITE),
+            ],
+            spacing=4,
+        ),
+        bgcolor=ft.Colors.GREEN_800,
+        padding=16,
+        border_radius=14,
+    )
+    return page_frame(
+        t("card_title", lang),
+        t("switch_lang", lang),
+        lambda e: state.toggle_lang(),
+        [
+            card,
+            ft.Container(
+                ft.Image(src=qr_png(url), width=320, height=320,
+                         semantics_label=f"QR {item.member_no}"),
+                alignment=ft.Alignment.CENTER,
+                bgcolor=ft.Colors.WHITE,
+                padding=8,
+            ),
+            ft.Text(t("card_scan_hint", lang), size=15),
+            ft.Row([big_button(t("back", lang), lambda e: state.go_home(), primary=False)]),
+        ],
+    )

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Start the whole system on this machine: the sync server (embedded SQLite,
+# data in ./data/server) and the field app (a window on a desktop, else a
+# browser tab), and print where to open them plus a pairing code for a tablet.
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/venv.sh server,desktop
+PY=.venv/bin/python
+SERVER_PORT="${SERVER_PORT:-8700}"
+APP_PORT="${APP_PORT:-8550}"
+export DATA_DIR="${DATA_DIR:-$PWD/data/server}"
+export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:$SERVER_PORT}"
+export FLET_APP_STORAGE_DATA="${FLET_APP_STORAGE_DATA:-$PWD/data/field_app}"
+
+$PY -m sync_server migrate
+$PY -m sync_server serve --host 0.0.0.0 --port "$SERVER_PORT" &
+SERVER_PID=$!
+FLET_SERVER_PORT="$APP_PORT" $PY -m field_app.main &
+APP_PID=$!
+trap 'kill $SERVER_PID $APP_PID 2>/dev/null; wait' EXIT INT TERM
+
+for _ in $(seq 1 60); do
+  curl -sf "http://127.0.0.1:$SERVER_PORT/healthz" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+CODE=$($PY -m sync_server pair --name "first tablet")
+cat <<MSG
+
+  Sync server ........ http://127.0.0.1:$SERVER_PORT   (data: $DATA_DIR)
+  Field app .......... http://127.0.0.1:$APP_PORT   (or its desktop window)
+  Pairing code ....... $CODE   (server address: http://127.0.0.1:$SERVER_PORT)
+
+  More pairing codes:  .venv/bin/python -m sync_server pair
+  Stop with Ctrl-C.
+MSG
+wait
