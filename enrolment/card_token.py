@@ -67,9 +67,13 @@ def b64e(data: bytes) -> str:
 def b64d(text: str) -> bytes:
     """Inverse of b64e; raises CardTokenError on bad input."""
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (binascii.Error, ValueError) as exc:
         raise CardTokenError("malformed") from exc
+    # Only the canonical spelling is accepted, so one card has exactly one token.
+    if b64e(raw) != text:
+        raise CardTokenError("malformed")
+    return raw
 
 
 def encode_claims(claims: CardClaims) -> bytes:

@@ -15,7 +15,7 @@ from datetime import date
 
 from enrolment.problems import Problem, problem
 
-SEX_NAMES = {"M": ("laki-laki", "man"), "F": ("perempuan", "woman")}
+SEX_NAMES = {"M": ("laki-laki", "male"), "F": ("perempuan", "female")}
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "nik_sex_mismatch": {
         "id": "NIK ini milik {nik_sex}, tetapi jenis kelamin yang dipilih {sex}.",
-        "en": "This NIK belongs to a {nik_sex_en}, but the sex chosen is {sex_en}.",
+        "en": "This NIK belongs to a {nik_sex_en} person, but {sex_en} is chosen.",
     },
     "nik_birth_mismatch": {
         "id": "Tanggal lahir tidak cocok dengan NIK (NIK: {nik_date}).",
@@ -95,7 +95,12 @@ class Problem:
 
     def to_wire(self) -> dict[str, str]:
         """The problem as sent by the server: field, code, and both texts."""
-        return {"field": self.field, "code": self.code, "id": self.text("id"), "en": self.text("en")}
+        return {
+            "field": self.field,
+            "code": self.code,
+            "id": self.text("id"),
+            "en": self.text("en"),
+        }
 
 
 def problem(field: str, code: str, **params: object) -> Problem:

@@ -121,7 +121,9 @@ class EnrolmentForm:
         return None if problems else record
 
     @classmethod
-    def for_correction(cls, record: Enrolment, problems: list[dict[str, str]], lang: str) -> EnrolmentForm:
+    def for_correction(
+        cls, record: Enrolment, problems: list[dict[str, str]], lang: str
+    ) -> EnrolmentForm:
         """A form holding a record the server returned, with the server's reasons shown."""
         form = cls(
             nik=record.nik,

@@ -39,7 +39,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The server does not recognise this tablet (revoked?). Contact the coordinator.",
     },
     "err_bad_reply": {
-        "id": "Jawaban server tidak dikenali (jaringan hotspot/login?). Data tetap aman; coba lagi.",
+        "id": "Jawaban server tidak dikenali (hotspot/login?). Data tetap aman; coba lagi.",
         "en": "Unrecognised server reply (captive portal?). Data is safe; try again.",
     },
     "err_pairing_invalid": {

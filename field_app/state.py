@@ -17,7 +17,7 @@ import flet as ft
 from field_app import sync_client
 from field_app.form import EnrolmentForm
 from field_app.i18n import t
-from field_app.store import Status, StoredEnrolment, Store
+from field_app.store import Status, Store, StoredEnrolment
 
 
 @ft.observable

@@ -219,7 +219,9 @@ class Store:
             ).fetchall()
         return [record_from_wire(json.loads(r[0])) for r in rows]
 
-    def record_outcomes(self, outcomes: list[tuple[str, int, str, str | None, str | None, str]]) -> int:
+    def record_outcomes(
+        self, outcomes: list[tuple[str, int, str, str | None, str | None, str]]
+    ) -> int:
         """Apply server outcomes `(client_id, version, status, member_no, card, problems_json)`.
 
         Only rows still at that version change: an edit made while the batch was in

@@ -72,7 +72,9 @@ def _json(response: httpx.Response) -> dict:
 def pair(server_url: str, code: str, device_name: str, officer: str) -> tuple[str, str]:
     """Exchange a pairing code for `(device_id, token)`."""
     url = server_url.rstrip("/") + PAIR_PATH
-    response = _post_json(url, {"code": code.strip(), "device_name": device_name, "officer": officer})
+    response = _post_json(
+        url, {"code": code.strip(), "device_name": device_name, "officer": officer}
+    )
     body = _json(response)
     if response.status_code != 200:
         raise SyncError("pairing_invalid", body.get("error", {}).get("code", ""))

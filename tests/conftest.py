@@ -21,16 +21,33 @@ def need(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
-def nik_for(serial: int, *, day: int = 17, month: int = 8, year: int = 1985, female: bool = False,
-            kecamatan: str = "07") -> str:
+def nik_for(
+    serial: int,
+    *,
+    day: int = 17,
+    month: int = 8,
+    year: int = 1985,
+    female: bool = False,
+    kecamatan: str = "07",
+) -> str:
     """A structurally valid Lombok Timur NIK."""
     dd = day + 40 if female else day
     return f"5203{kecamatan}{dd:02d}{month:02d}{year % 100:02d}{serial:04d}"
 
 
-def person(serial: int = 1, *, name: str | None = None, female: bool = False, day: int = 17,
-           month: int = 8, year: int = 1985, version: int = 1, client_id: str | None = None,
-           village: str = "52.03.07.1001", segment: str = "tobacco_farmer") -> Enrolment:
+def person(
+    serial: int = 1,
+    *,
+    name: str | None = None,
+    female: bool = False,
+    day: int = 17,
+    month: int = 8,
+    year: int = 1985,
+    version: int = 1,
+    client_id: str | None = None,
+    village: str = "52.03.07.1001",
+    segment: str = "tobacco_farmer",
+) -> Enrolment:
     """A valid enrolment for test person number `serial`."""
     full_name = name or f"Orang Uji {serial}"
     return Enrolment(

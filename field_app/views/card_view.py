@@ -23,10 +23,16 @@ def CardView(state: AppState) -> ft.Control:
     card = ft.Container(
         ft.Column(
             [
-                ft.Text("BPJS Ketenagakerjaan · Kabupaten Lombok Timur", size=15,
-                        weight=ft.FontWeight.W_600, color=ft.Colors.WHITE),
+                ft.Text(
+                    "BPJS Ketenagakerjaan · Kabupaten Lombok Timur",
+                    size=15,
+                    weight=ft.FontWeight.W_600,
+                    color=ft.Colors.WHITE,
+                ),
                 ft.Text(rec.full_name, size=24, weight=ft.FontWeight.BOLD, color=ft.Colors.WHITE),
-                ft.Text(f"{t('member_no', lang)}: {item.member_no}", size=18, color=ft.Colors.WHITE),
+                ft.Text(
+                    f"{t('member_no', lang)}: {item.member_no}", size=18, color=ft.Colors.WHITE
+                ),
                 ft.Text(segment_name(rec.segment, lang), size=16, color=ft.Colors.WHITE),
                 ft.Text(areas.village_label(rec.village_code), size=16, color=ft.Colors.WHITE),
             ],
@@ -43,8 +49,9 @@ def CardView(state: AppState) -> ft.Control:
         [
             card,
             ft.Container(
-                ft.Image(src=qr_png(url), width=320, height=320,
-                         semantics_label=f"QR {item.member_no}"),
+                ft.Image(
+                    src=qr_png(url), width=320, height=320, semantics_label=f"QR {item.member_no}"
+                ),
                 alignment=ft.Alignment.CENTER,
                 bgcolor=ft.Colors.WHITE,
                 padding=8,

@@ -11,8 +11,14 @@ TOUCH = 56  # minimum height of anything tappable, in logical pixels
 TEXT = 18
 
 
-def big_button(label: str, on_click: Callable[..., Any], *, primary: bool = True,
-               icon: ft.IconData | None = None, disabled: bool = False) -> ft.Control:
+def big_button(
+    label: str,
+    on_click: Callable[..., Any],
+    *,
+    primary: bool = True,
+    icon: ft.IconData | None = None,
+    disabled: bool = False,
+) -> ft.Control:
     """A full-width button at least 56 px high."""
     cls = ft.FilledButton if primary else ft.OutlinedButton
     return cls(
@@ -25,9 +31,15 @@ def big_button(label: str, on_click: Callable[..., Any], *, primary: bool = True
     )
 
 
-def text_input(label: str, value: str, on_change: Callable[[str], None], *,
-               error: str | None = None, keyboard: ft.KeyboardType = ft.KeyboardType.TEXT,
-               max_length: int | None = None) -> ft.TextField:
+def text_input(
+    label: str,
+    value: str,
+    on_change: Callable[[str], None],
+    *,
+    error: str | None = None,
+    keyboard: ft.KeyboardType = ft.KeyboardType.TEXT,
+    max_length: int | None = None,
+) -> ft.TextField:
     """A labelled text field whose error shows under it."""
     return ft.TextField(
         label=label,
@@ -52,8 +64,9 @@ def message_bar(text: str) -> ft.Control:
     )
 
 
-def page_frame(title: str, lang_label: str, on_lang: Callable[..., Any],
-               body: list[ft.Control]) -> ft.Control:
+def page_frame(
+    title: str, lang_label: str, on_lang: Callable[..., Any], body: list[ft.Control]
+) -> ft.Control:
     """A screen: title bar with the language switch, then scrolling content, max 720 px wide."""
     header = ft.Row(
         [

@@ -33,8 +33,10 @@ def _radio_group(value: str, choices: list[tuple[str, str]], on_change) -> ft.Co
         value=value or None,
         on_change=lambda e: on_change(e.control.value or ""),
         content=ft.Column(
-            [ft.Radio(value=k, label=label, label_style=ft.TextStyle(size=TEXT))
-             for k, label in choices],
+            [
+                ft.Radio(value=k, label=label, label_style=ft.TextStyle(size=TEXT))
+                for k, label in choices
+            ],
             spacing=0,
         ),
     )
@@ -57,15 +59,25 @@ def FormView(state: AppState, form: EnrolmentForm) -> ft.Control:
             [
                 ft.Text(t("consent_title", lang), size=16, weight=ft.FontWeight.W_600),
                 ft.Text(t("consent_text", lang), size=15),
-                ft.Checkbox(label=t("consent_check", lang), value=form.consent,
-                            label_style=ft.TextStyle(size=TEXT),
-                            on_change=lambda e: form.set("consent", bool(e.control.value))),
-                _radio_group(form.consent_method,
-                             [("ticked", t("consent_ticked", lang)),
-                              ("read_aloud", t("consent_read_aloud", lang))],
-                             lambda v: form.set("consent_method", v)),
-                *([ft.Text(err["consent"], color=ft.Colors.ERROR, size=14)]
-                  if "consent" in err else []),
+                ft.Checkbox(
+                    label=t("consent_check", lang),
+                    value=form.consent,
+                    label_style=ft.TextStyle(size=TEXT),
+                    on_change=lambda e: form.set("consent", bool(e.control.value)),
+                ),
+                _radio_group(
+                    form.consent_method,
+                    [
+                        ("ticked", t("consent_ticked", lang)),
+                        ("read_aloud", t("consent_read_aloud", lang)),
+                    ],
+                    lambda v: form.set("consent_method", v),
+                ),
+                *(
+                    [ft.Text(err["consent"], color=ft.Colors.ERROR, size=14)]
+                    if "consent" in err
+                    else []
+                ),
             ],
             spacing=6,
         ),
@@ -79,32 +91,81 @@ def FormView(state: AppState, form: EnrolmentForm) -> ft.Control:
         lambda e: state.toggle_lang(),
         [
             *([ft.Text(err["record"], color=ft.Colors.ERROR)] if "record" in err else []),
-            text_input(t("nik", lang), form.nik, lambda v: form.set("nik", v),
-                       error=err.get("nik"), keyboard=ft.KeyboardType.NUMBER),
-            text_input(t("full_name", lang), form.full_name, lambda v: form.set("full_name", v),
-                       error=err.get("full_name")),
-            text_input(t("birth_date", lang), form.birth_date,
-                       lambda v: form.set("birth_date", v), error=err.get("birth_date"),
-                       keyboard=ft.KeyboardType.DATETIME),
-            _section(t("sex", lang), err.get("sex"),
-                     _radio_group(form.sex, [("M", t("sex_M", lang)), ("F", t("sex_F", lang))],
-                                  lambda v: form.set("sex", v))),
-            ft.Row([_picker(t("kecamatan", lang), form.kecamatan, areas.kecamatan(),
-                            lambda v: form.set("kecamatan", v), None)]),
-            ft.Row([_picker(t("village", lang), form.village_code, form.villages(),
-                            lambda v: form.set("village_code", v), err.get("village_code"))],
-                   key=f"village-{form.kecamatan}"),
-            text_input(t("phone", lang), form.phone, lambda v: form.set("phone", v),
-                       error=err.get("phone"), keyboard=ft.KeyboardType.PHONE),
-            _section(t("segment", lang), err.get("segment"),
-                     _radio_group(form.segment,
-                                  [(s.value, segment_name(s, lang)) for s in Segment],
-                                  lambda v: form.set("segment", v))),
+            text_input(
+                t("nik", lang),
+                form.nik,
+                lambda v: form.set("nik", v),
+                error=err.get("nik"),
+                keyboard=ft.KeyboardType.NUMBER,
+            ),
+            text_input(
+                t("full_name", lang),
+                form.full_name,
+                lambda v: form.set("full_name", v),
+                error=err.get("full_name"),
+            ),
+            text_input(
+                t("birth_date", lang),
+                form.birth_date,
+                lambda v: form.set("birth_date", v),
+                error=err.get("birth_date"),
+                keyboard=ft.KeyboardType.DATETIME,
+            ),
+            _section(
+                t("sex", lang),
+                err.get("sex"),
+                _radio_group(
+                    form.sex,
+                    [("M", t("sex_M", lang)), ("F", t("sex_F", lang))],
+                    lambda v: form.set("sex", v),
+                ),
+            ),
+            ft.Row(
+                [
+                    _picker(
+                        t("kecamatan", lang),
+                        form.kecamatan,
+                        areas.kecamatan(),
+                        lambda v: form.set("kecamatan", v),
+                        None,
+                    )
+                ]
+            ),
+            ft.Row(
+                [
+                    _picker(
+                        t("village", lang),
+                        form.village_code,
+                        form.villages(),
+                        lambda v: form.set("village_code", v),
+                        err.get("village_code"),
+                    )
+                ],
+                key=f"village-{form.kecamatan}",
+            ),
+            text_input(
+                t("phone", lang),
+                form.phone,
+                lambda v: form.set("phone", v),
+                error=err.get("phone"),
+                keyboard=ft.KeyboardType.PHONE,
+            ),
+            _section(
+                t("segment", lang),
+                err.get("segment"),
+                _radio_group(
+                    form.segment,
+                    [(s.value, segment_name(s, lang)) for s in Segment],
+                    lambda v: form.set("segment", v),
+                ),
+            ),
             consent,
             message_bar(state.message),
-            ft.Row([
-                big_button(t("cancel", lang), lambda e: state.go_home(), primary=False),
-                big_button(t("save", lang), state.save, icon=ft.Icons.SAVE),
-            ]),
+            ft.Row(
+                [
+                    big_button(t("cancel", lang), lambda e: state.go_home(), primary=False),
+                    big_button(t("save", lang), state.save, icon=ft.Icons.SAVE),
+                ]
+            ),
         ],
     )

@@ -36,7 +36,9 @@ def _counter(label: str, value: int) -> ft.Control:
 def _record_tile(state: AppState, item: StoredEnrolment) -> ft.Control:
     lang, rec = state.lang, item.record
     status = t(f"status_{item.status}", lang)
-    subtitle = f"NIK {rec.nik} · {segment_name(rec.segment, lang)} · {areas.area_name(rec.village_code)}"
+    subtitle = (
+        f"NIK {rec.nik} · {segment_name(rec.segment, lang)} · {areas.area_name(rec.village_code)}"
+    )
     lines: list[ft.Control] = [
         ft.Text(rec.full_name, size=18, weight=ft.FontWeight.W_600),
         ft.Text(subtitle, size=14),
@@ -47,18 +49,28 @@ def _record_tile(state: AppState, item: StoredEnrolment) -> ft.Control:
         lines.append(ft.Text(p.get(lang) or p.get("id", ""), size=14, color=ft.Colors.RED_800))
     action: ft.Control | None = None
     if item.status == Status.SENT and item.card_token:
-        action = ft.OutlinedButton(t("open_card", lang), height=48,
-                                   on_click=lambda e: state.open_record(item))
+        action = ft.OutlinedButton(
+            t("open_card", lang), height=48, on_click=lambda e: state.open_record(item)
+        )
     elif item.status in (Status.REJECTED, Status.CONFLICT):
-        action = ft.OutlinedButton(t("fix_record", lang), height=48,
-                                   on_click=lambda e: state.open_record(item))
-    badge = ft.Container(ft.Text(status, size=14), bgcolor=_STATUS_COLOURS.get(item.status),
-                         padding=ft.Padding.symmetric(horizontal=10, vertical=4), border_radius=12)
+        action = ft.OutlinedButton(
+            t("fix_record", lang), height=48, on_click=lambda e: state.open_record(item)
+        )
+    badge = ft.Container(
+        ft.Text(status, size=14),
+        bgcolor=_STATUS_COLOURS.get(item.status),
+        padding=ft.Padding.symmetric(horizontal=10, vertical=4),
+        border_radius=12,
+    )
     return ft.Container(
         ft.Column(
-            [ft.Row([ft.Column(lines, spacing=2, expand=True), badge],
-                    vertical_alignment=ft.CrossAxisAlignment.START),
-             *([action] if action else [])],
+            [
+                ft.Row(
+                    [ft.Column(lines, spacing=2, expand=True), badge],
+                    vertical_alignment=ft.CrossAxisAlignment.START,
+                ),
+                *([action] if action else []),
+            ],
             spacing=6,
         ),
         padding=12,
@@ -80,20 +92,44 @@ def HomeView(state: AppState) -> ft.Control:
         t("switch_lang", lang),
         lambda e: state.toggle_lang(),
         [
-            ft.Row([
-                _counter(t("count_pending", lang), counts.get(Status.PENDING, 0)),
-                _counter(t("count_sent", lang), counts.get(Status.SENT, 0)),
-                _counter(t("count_attention", lang), attention),
-            ]),
-            ft.Row([
-                big_button(t("new_enrolment", lang), lambda e: state.new_enrolment(),
-                           icon=ft.Icons.PERSON_ADD),
-                big_button(t("sync_button", lang), state.sync, primary=False,
-                           icon=ft.Icons.SYNC, disabled=state.busy),
-            ]),
+            ft.Row(
+                [
+                    _counter(t("count_pending", lang), counts.get(Status.PENDING, 0)),
+                    _counter(t("count_sent", lang), counts.get(Status.SENT, 0)),
+                    _counter(t("count_attention", lang), attention),
+                ]
+            ),
+            # Side by side on a tablet, stacked on a phone.
+            ft.ResponsiveRow(
+                [
+                    ft.Container(
+                        big_button(
+                            t("new_enrolment", lang),
+                            lambda e: state.new_enrolment(),
+                            icon=ft.Icons.PERSON_ADD,
+                        ),
+                        col={"xs": 12, "sm": 6},
+                    ),
+                    ft.Container(
+                        big_button(
+                            t("sync_button", lang),
+                            state.sync,
+                            primary=False,
+                            icon=ft.Icons.SYNC,
+                            disabled=state.busy,
+                        ),
+                        col={"xs": 12, "sm": 6},
+                    ),
+                ]
+            ),
             message_bar(state.message),
-            ft.TextField(label=t("search", lang), value=state.query, height=TOUCH,
-                         prefix_icon=ft.Icons.SEARCH, on_change=lambda e: state.search(e.control.value)),
+            ft.TextField(
+                label=t("search", lang),
+                value=state.query,
+                height=TOUCH,
+                prefix_icon=ft.Icons.SEARCH,
+                on_change=lambda e: state.search(e.control.value),
+            ),
             *tiles,
         ],
     )

@@ -19,12 +19,20 @@ def PairView(state: AppState) -> ft.Control:
         lambda e: state.toggle_lang(),
         [
             ft.Text(t("pair_help", lang), size=16),
-            text_input(t("server_url", lang), state.server_url,
-                       lambda v: setattr(state, "server_url", v), keyboard=ft.KeyboardType.URL),
-            text_input(t("pairing_code", lang), state.pairing_code,
-                       lambda v: setattr(state, "pairing_code", v)),
-            text_input(t("officer_name", lang), state.officer,
-                       lambda v: setattr(state, "officer", v)),
+            text_input(
+                t("server_url", lang),
+                state.server_url,
+                lambda v: setattr(state, "server_url", v),
+                keyboard=ft.KeyboardType.URL,
+            ),
+            text_input(
+                t("pairing_code", lang),
+                state.pairing_code,
+                lambda v: setattr(state, "pairing_code", v),
+            ),
+            text_input(
+                t("officer_name", lang), state.officer, lambda v: setattr(state, "officer", v)
+            ),
             ft.Row([big_button(t("pair_button", lang), state.pair, disabled=state.busy)]),
             message_bar(state.message),
         ],

@@ -33,17 +33,20 @@ def test_spaces_and_dots_are_ignored():
     assert facts is not None and facts.nik == "5203074508900001"
 
 
-@pytest.mark.parametrize("nik,code", [
-    ("520307450890001", "nik_length"),
-    ("52030745089000011", "nik_length"),
-    ("5203O74508900001", "nik_digits"),
-    ("", "required"),
-    ("9903074508900001", "nik_regency"),
-    ("5203073102900001", "nik_date"),  # 31 February
-    ("5203077102900001", "nik_date"),  # 31 February, woman
-    ("5203070013900001", "nik_date"),  # month 13
-    ("5203070001900001", "nik_date"),  # day 0
-])
+@pytest.mark.parametrize(
+    "nik,code",
+    [
+        ("520307450890001", "nik_length"),
+        ("52030745089000011", "nik_length"),
+        ("5203O74508900001", "nik_digits"),
+        ("", "required"),
+        ("9903074508900001", "nik_regency"),
+        ("5203073102900001", "nik_date"),  # 31 February
+        ("5203077102900001", "nik_date"),  # 31 February, woman
+        ("5203070013900001", "nik_date"),  # month 13
+        ("5203070001900001", "nik_date"),  # day 0
+    ],
+)
 def test_malformed_niks(nik, code):
     facts, problems = parse_nik(nik, REG)
     assert facts is None
@@ -61,7 +64,7 @@ def test_day_plus_40_inconsistent_with_sex_entered():
     problems = check_nik_against(facts, date(1990, 8, 5), "M")
     assert codes(problems) == ["nik_sex_mismatch"]
     assert "perempuan" in problems[0].text("id")
-    assert "woman" in problems[0].text("en")
+    assert "female person" in problems[0].text("en")
 
 
 def test_birth_date_inconsistent_with_nik():

@@ -53,8 +53,12 @@ def test_outcomes_apply_per_record_and_only_to_that_version(tmp_path):
     store.save_enrolment(outbox.revise(c))
     results = [
         RecordResult(a.client_id, 1, Outcome.CREATED, "LT0000001", "tok"),
-        RecordResult(b.client_id, 1, Outcome.REJECTED,
-                     problems=[{"field": "nik", "code": "x", "id": "salah", "en": "wrong"}]),
+        RecordResult(
+            b.client_id,
+            1,
+            Outcome.REJECTED,
+            problems=[{"field": "nik", "code": "x", "id": "salah", "en": "wrong"}],
+        ),
         RecordResult(c.client_id, 1, Outcome.CREATED, "LT0000003", "tok3"),
         RecordResult("stranger", 1, Outcome.CREATED, "LT9", "t"),
     ]
@@ -90,8 +94,18 @@ def test_database_of_an_older_schema_opens_with_every_record(tmp_path):
     con.execute(
         "INSERT INTO enrolments(client_id, version, payload, status, nik, full_name, village_code,"
         " segment, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?)",
-        (rec.client_id, 1, json.dumps(record_to_wire(rec)), "pending", rec.nik, rec.full_name,
-         rec.village_code, rec.segment, "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"),
+        (
+            rec.client_id,
+            1,
+            json.dumps(record_to_wire(rec)),
+            "pending",
+            rec.nik,
+            rec.full_name,
+            rec.village_code,
+            rec.segment,
+            "2026-01-01T00:00:00Z",
+            "2026-01-01T00:00:00Z",
+        ),
     )
     con.execute("PRAGMA user_version=1")
     con.commit()

@@ -1,0 +1,68 @@
+"""Command line: `python -m sync_server {serve,pair,migrate}`.
+
+    serve    migrate the database, then run the HTTP server (uvicorn)
+    pair     print a new single-use pairing code (valid 24 h) and nothing else
+    migrate  bring the database schema up to date
+
+Settings come from the environment (see sync_server/config.py); diagnostics go
+to stderr so `pair` output can be captured as-is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from sqlmodel import Session
+
+from sync_server.config import Settings
+from sync_server.db import make_engine, migrate
+from sync_server.services.devices import create_pairing_code
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the process exit code."""
+    parser = argparse.ArgumentParser(prog="python -m sync_server")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="migrate and run the HTTP server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8700)
+    pair = sub.add_parser("pair", help="print a new single-use pairing code")
+    pair.add_argument("--name", default="", help="label, e.g. the officer it is for")
+    sub.add_parser("migrate", help="bring the database schema up to date")
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(
+        level=logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    settings = Settings.from_env()
+    migrate(settings.database_url)
+    if args.command == "serve":
+        import uvicorn
+
+        uvicorn.run(
+            "sync_server.main:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            proxy_headers=True,
+            server_header=False,
+        )
+    elif args.command == "pair":
+        engine = make_engine(settings.database_url)
+        try:
+            with Session(engine) as session:
+                code = create_pairing_code(
+                    session=session, secret_key=settings.secret_key, name=args.name
+                )
+        finally:
+            engine.dispose()
+        print(code)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

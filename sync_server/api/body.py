@@ -1,0 +1,68 @@
+"""Reading JSON request bodies: size cap, optional gzip, JSON, the proto-1 push envelope.
+
+The tablet gzips every request, so every JSON endpoint reads its body here rather
+than through FastAPI's body parsing, which knows nothing of Content-Encoding.
+Anything wrong here is the whole request's fault, so it is a 400 and nothing is
+stored; a wrong individual record is the ingest service's business instead.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from typing import Any
+
+from fastapi import Request
+
+from enrolment.protocol import MAX_BATCH, PROTO
+from sync_server.api.errors import ApiError
+
+
+async def read_json(request: Request) -> Any:
+    """The request body as parsed JSON (gunzipped if so declared), or ApiError(400)."""
+    settings = request.app.state.settings
+    encoding = request.headers.get("content-encoding", "").strip().lower()
+    if encoding not in ("", "identity", "gzip"):
+        raise ApiError(400, "bad_encoding")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > settings.max_body_bytes:
+        raise ApiError(400, "body_too_large")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > settings.max_body_bytes:
+            raise ApiError(400, "body_too_large")
+    data = _gunzip(bytes(body), settings.max_json_bytes) if encoding == "gzip" else bytes(body)
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        raise ApiError(400, "not_json") from None
+
+
+async def read_push_records(request: Request) -> list[Any]:
+    """The `records` list of a proto-1 push body, or ApiError(400)."""
+    envelope = await read_json(request)
+    if not isinstance(envelope, dict):
+        raise ApiError(400, "not_push")
+    proto = envelope.get("proto")
+    records = envelope.get("records")
+    # `type(...) is int`: JSON `true` must not pass as proto 1.
+    if type(proto) is not int or proto != PROTO or not isinstance(records, list):
+        raise ApiError(400, "not_push")
+    if len(records) > MAX_BATCH:
+        raise ApiError(400, "too_many_records", n=MAX_BATCH)
+    return records
+
+
+def _gunzip(data: bytes, limit: int) -> bytes:
+    """Decompress at most `limit` bytes, so a small gzip bomb cannot exhaust memory."""
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(data, limit + 1)
+    except zlib.error:
+        raise ApiError(400, "bad_encoding") from None
+    if len(out) > limit or inflater.unconsumed_tail:
+        raise ApiError(400, "body_too_large")
+    if not inflater.eof:
+        raise ApiError(400, "bad_encoding")  # truncated stream
+    return out

@@ -1,0 +1,47 @@
+"""The FastAPI application factory (run with `uvicorn --factory sync_server.main:create_app`)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlmodel import Session
+
+from sync_server.api.errors import install_error_handlers
+from sync_server.api.routes import cards, devices, health, review, sync, verify
+from sync_server.config import Settings
+from sync_server.db import make_engine
+from sync_server.services.signing import load_or_create_signer
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app for `settings` (default: from the environment).
+
+    The schema must already be migrated (`python -m sync_server serve` does it).
+    """
+    settings = settings or Settings.from_env()
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        with Session(engine) as session:
+            app.state.signer = load_or_create_signer(
+                session=session, secret_key=settings.secret_key
+            )
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Lombok Timur enrolment sync server",
+        lifespan=lifespan,
+        docs_url=None,  # no public API browser on a server that holds personal data
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    install_error_handlers(app)
+    for module in (health, devices, sync, cards, review, verify):
+        app.include_router(module.router)
+    return app

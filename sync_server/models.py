@@ -1,0 +1,140 @@
+"""Database tables (SQLModel). The schema itself is created by Alembic migrations.
+
+Times are naive UTC `datetime`s (SQLite keeps no zone); dates are plain dates.
+Secrets never appear here in clear: device tokens and pairing codes are hashes,
+the signing key's private half is an encrypted PEM.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+# Explicit: SQLModel would map `datetime` to TIMESTAMP WITH TIME ZONE, which on PostgreSQL
+# would reinterpret naive values in the session time zone.
+_TS = sa.DateTime(timezone=False)
+
+
+def utcnow() -> datetime:
+    """The current time as naive UTC, the form every timestamp column holds."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Device(SQLModel, table=True):
+    """A paired tablet; it authenticates with a long-lived, revocable bearer token."""
+
+    __tablename__ = "devices"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    officer: str = Field(default="", max_length=100)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    last_sync_at: datetime | None = Field(default=None, sa_type=_TS)
+    revoked_at: datetime | None = Field(default=None, sa_type=_TS)
+
+
+class PairingCode(SQLModel, table=True):
+    """A single-use code an administrator hands to an officer to pair a tablet."""
+
+    __tablename__ = "pairing_codes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    name: str = Field(default="", max_length=100)  # label given at creation
+    created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    expires_at: datetime = Field(sa_type=_TS)
+    used_at: datetime | None = Field(default=None, sa_type=_TS)
+    device_id: int | None = Field(default=None, foreign_key="devices.id")
+
+
+class Member(SQLModel, table=True):
+    """One person, one member: `nik` is unique in the database."""
+
+    __tablename__ = "members"
+
+    id: int | None = Field(default=None, primary_key=True)
+    nik: str = Field(max_length=16, unique=True)
+    full_name: str = Field(max_length=100)
+    birth_date: date
+    sex: str = Field(max_length=1)
+    village_code: str = Field(max_length=20)
+    phone: str = Field(default="", max_length=30)
+    segment: str = Field(max_length=40)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+
+
+class Submission(SQLModel, table=True):
+    """One received `(device, cid, ver)` and the answer given, so repeats get the same answer."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (
+        sa.UniqueConstraint("device_id", "client_id", "version", name="uq_submission_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    device_id: int = Field(foreign_key="devices.id")
+    client_id: str = Field(max_length=64)
+    version: int
+    content_hash: str = Field(max_length=64)
+    payload: str = Field(sa_type=sa.Text)  # the record as received, canonical JSON
+    outcome: str = Field(default="", max_length=16)
+    member_id: int | None = Field(default=None, foreign_key="members.id", index=True)
+    problems: str = Field(default="[]", sa_type=sa.Text)  # JSON list of Problem.to_wire()
+    consent_by: str = Field(default="", max_length=200)
+    consent_method: str = Field(default="", max_length=20)
+    consent_at: str = Field(default="", max_length=40)  # ISO 8601 as sent by the tablet
+    received_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+
+
+class ReviewItem(SQLModel, table=True):
+    """A submission a coordinator must look at, e.g. a NIK enrolled under another identity."""
+
+    __tablename__ = "review_items"
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="members.id", index=True)
+    submission_id: int = Field(foreign_key="submissions.id")
+    kind: str = Field(default="identity_conflict", max_length=32)
+    fields: str = Field(default="[]", sa_type=sa.Text)  # JSON list of differing fields
+    status: str = Field(default="open", max_length=16, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+
+
+class Card(SQLModel, table=True):
+    """A membership card; its id is the serial in the signed token."""
+
+    __tablename__ = "cards"
+    __table_args__ = (
+        # At most one unrevoked card per member, so concurrent issuers cannot make two.
+        sa.Index(
+            "uq_card_active_member",
+            "member_id",
+            unique=True,
+            sqlite_where=sa.text("revoked_at IS NULL"),
+            postgresql_where=sa.text("revoked_at IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="members.id")
+    kid: str = Field(max_length=16)
+    issued_on: date
+    expires_on: date
+    revoked_at: datetime | None = Field(default=None, sa_type=_TS)
+
+
+class SigningKey(SQLModel, table=True):
+    """An Ed25519 card-signing key; the private half is a PEM encrypted with SECRET_KEY."""
+
+    __tablename__ = "signing_keys"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kid: str = Field(max_length=16, unique=True)
+    public_key: bytes = Field(sa_type=sa.LargeBinary)  # raw 32 bytes
+    private_pem_encrypted: bytes = Field(sa_type=sa.LargeBinary)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    active: bool = True

@@ -1,0 +1,105 @@
+"""End to end, as a field officer: pair, enrol with the server down, sync, open the card;
+then as a beneficiary: scan the card's QR and open the verification page."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import httpx
+import zxingcpp
+from PIL import Image
+
+from enrolment.card_token import b64d, token_from_text, verify
+from tests.live import FieldAppProcess, ServerProcess
+
+NIK = "5203074508900001"  # a woman born 05-08-1990, issued in Selong
+
+
+def qr_texts(png: bytes) -> list[str]:
+    """The texts of the QR codes in a screenshot, read by a real decoder."""
+    results = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    return [r.text for r in results if r.format == zxingcpp.BarcodeFormat.QRCode]
+
+
+def decode_qr_on_screen(ui, label: str, timeout: float = 15.0) -> str:
+    """Screenshot until the QR image has been drawn, then decode it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = qr_texts(ui.shot(label))
+        if found:
+            return found[0]
+        assert time.monotonic() < deadline, "no QR code found on the card screen"
+        time.sleep(0.5)
+
+
+def test_enrol_offline_sync_and_verify_card(tmp_path, tablet, phone):
+    server = ServerProcess(tmp_path / "server").start()
+    app = FieldAppProcess(tmp_path / "tablet").start()
+    try:
+        ui = tablet
+        ui.open(app.url)
+        ui.wait_text("Hubungkan tablet ke server")
+        ui.shot("1-pair")
+        ui.fill("Alamat server", server.url)
+        ui.fill("Kode pemasangan", server.pairing_code())
+        ui.fill("Nama petugas", "Lalu Petugas")
+        ui.click("Hubungkan")
+        ui.wait_text("Tablet terhubung.")
+
+        server.stop()  # the village has no signal
+
+        ui.click("Pendaftaran baru")
+        ui.wait_text("Data peserta")
+        ui.fill("NIK (16 angka)", NIK)
+        ui.fill("Nama lengkap", "Siti Aminah")
+        ui.fill("Tanggal lahir (HH-BB-TTTT)", "05-08-1990")
+        ui.click("Perempuan", role="radio")
+        ui.pick("Kecamatan", "Selong")
+        ui.pick("Desa/Kelurahan", "Pancor")
+        ui.fill("Nomor HP (boleh kosong)", "081234567890")
+        ui.click("Pelaku UMKM", role="radio")
+        ui.click("Peserta menyetujui penggunaan datanya", role="checkbox")
+        ui.shot("2-form")
+        ui.click("Simpan")
+        ui.wait_text("Tersimpan di tablet")
+        ui.wait_text("belum terkirim")
+        ui.shot("3-saved-offline")
+
+        ui.click("Sinkronkan")
+        ui.wait_text("Server tidak dapat dihubungi")
+        assert "belum terkirim" in ui.visible_text()
+
+        server.start()
+        ui.click("Sinkronkan")
+        ui.wait_text("Sinkronisasi selesai: 1 diterima")
+        ui.wait_text("No. peserta: LT0000001")
+        assert "belum terkirim" not in ui.visible_text()
+        ui.shot("4-synced")
+
+        ui.click("Lihat kartu")
+        ui.wait_text("Kartu peserta")
+        link = decode_qr_on_screen(ui, "5-card")
+        assert link.startswith(f"{server.url}/v/")
+
+        keys = httpx.get(f"{server.url}/api/v1/keys").json()["keys"]
+        claims = verify(token_from_text(link), {k["kid"]: b64d(k["x"]) for k in keys})
+        assert (claims.member_no, claims.name) == ("LT0000001", "Siti Aminah")
+        assert NIK not in link
+
+        phone.page.goto(link)
+        body = phone.page.inner_text("body")
+        phone.page.screenshot(path=str(phone_shot(ui)))
+        assert "5203********0001" in body
+        assert NIK not in phone.page.content()
+        assert "Siti Aminah" in body and "LT0000001" in body
+    finally:
+        app.stop()
+        server.stop()
+
+
+def phone_shot(ui):
+    from tests.e2e.conftest import SCREENS
+
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    return SCREENS / "phone-6-verification-page.png"
