@@ -125,6 +125,22 @@ def peek_kid(token: str) -> str:
     return parts[1]
 
 
+@dataclass(frozen=True)
+class TokenParts:
+    """A token taken apart without checking its signature."""
+
+    kid: str
+    claims: CardClaims
+    signature: str  # base64url, as in the token
+
+
+def split_token(token: str) -> TokenParts:
+    """Parse a token's parts (no signature check: use `verify` for that)."""
+    kid = peek_kid(token)
+    _, _, payload_b64, sig_b64 = token.strip().split(".")
+    return TokenParts(kid, _decode_claims(b64d(payload_b64)), sig_b64)
+
+
 def verify(token: str, public_keys: Mapping[str, bytes]) -> CardClaims:
     """Check a token's signature against raw Ed25519 public keys by key id.
 

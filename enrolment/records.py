@@ -7,7 +7,9 @@ already hold, so `(device, client_id, version)` names one immutable submission.
 
 from __future__ import annotations
 
+import base64
 import re
+import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -46,6 +48,11 @@ class Enrolment:
     segment: str
     consent: Consent
     created_at: str = field(default="")
+
+
+def new_client_id() -> str:
+    """A record id made on the tablet: 96 random bits, 16 characters (short on the wire)."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(12)).decode("ascii")
 
 
 def normalise_name(name: str) -> str:

@@ -4,7 +4,6 @@ turned into a record, with errors per field in the officer's language."""
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -12,7 +11,7 @@ import flet as ft
 
 from enrolment import areas
 from enrolment.nik import normalise_nik, parse_nik
-from enrolment.records import Consent, Enrolment, cleaned, validate
+from enrolment.records import Consent, Enrolment, cleaned, new_client_id, validate
 from field_app.store import now_iso
 
 _DMY = re.compile(r"^\s*(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})\s*$")
@@ -91,7 +90,7 @@ class EnrolmentForm:
         """The record this form describes (not yet validated)."""
         return cleaned(
             Enrolment(
-                client_id=self.client_id or uuid.uuid4().hex,
+                client_id=self.client_id or new_client_id(),
                 version=self.version + 1 if self.client_id else 1,
                 nik=normalise_nik(self.nik),
                 full_name=self.full_name,

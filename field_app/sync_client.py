@@ -20,7 +20,7 @@ from enrolment.protocol import (
     PROTO,
     PUSH_PATH,
     WireError,
-    parse_push_reply,
+    decode_push_reply,
     record_to_wire,
 )
 from field_app import outbox
@@ -109,18 +109,13 @@ def sync(
         if response.status_code != 200:
             raise SyncError("bad_reply", str(reply.get("error", response.status_code)))
         try:
-            results = parse_push_reply(reply)
+            results = decode_push_reply(reply, batch)
         except WireError as exc:
             raise SyncError("bad_reply", str(exc)) from exc
-        answered = {(r.cid, r.ver): r.outcome for r in results}
-        matched = [answered[k] for k in ((r.client_id, r.version) for r in batch) if k in answered]
-        if not matched:
-            # The server answered none of what we asked: stop rather than loop forever.
-            raise SyncError("bad_reply", "no result for the records sent")
         outbox.apply_results(store, batch, results)
         sent += len(batch)
-        accepted += sum(1 for o in matched if o in DELIVERED)
-        set_aside += sum(1 for o in matched if o not in DELIVERED)
+        accepted += sum(1 for r in results if r.outcome in DELIVERED)
+        set_aside += sum(1 for r in results if r.outcome not in DELIVERED)
         if on_progress:
             on_progress(sent, bytes_sent)
     return SyncReport(sent, accepted, set_aside, bytes_sent)

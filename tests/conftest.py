@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import uuid
 
 import pytest
 
-from enrolment.records import Consent, Enrolment
+from enrolment.records import Consent, Enrolment, new_client_id
 
 IN_CI = bool(os.environ.get("CI"))
 
@@ -51,7 +50,7 @@ def person(
     """A valid enrolment for test person number `serial`."""
     full_name = name or f"Orang Uji {serial}"
     return Enrolment(
-        client_id=client_id or uuid.uuid4().hex,
+        client_id=client_id or new_client_id(),
         version=version,
         nik=nik_for(serial, day=day, month=month, year=year, female=female),
         full_name=full_name,

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
-from enrolment.protocol import PROTO
+from enrolment.protocol import encode_push_reply
 from sync_server.api.body import read_push_records
 from sync_server.api.deps import CurrentDevice, SessionDep, SettingsDep, SignerDep
 from sync_server.services import ingest
@@ -30,4 +30,4 @@ def push(
         signer=signer,
         valid_years=settings.card_valid_years,
     )
-    return {"proto": PROTO, "results": [r.to_wire() for r in results]}
+    return encode_push_reply(records, results)
