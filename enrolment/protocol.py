@@ -118,6 +118,24 @@ class RecordResult:
     card: str | None = None  # signed card token
     problems: list[dict[str, str]] = field(default_factory=list)
 
+    @classmethod
+    def from_update(cls, obj: Any) -> RecordResult:
+        """Parse a pull `updates` entry: a later outcome for a record this tablet sent
+        (`{"cid", "ver", "outcome", "member_no"?, "card"?, "problems"?}`)."""
+        if not isinstance(obj, dict):
+            raise WireError("update must be an object")
+        try:
+            outcome = Outcome(obj.get("outcome"))
+        except ValueError as exc:
+            raise WireError(f"unknown outcome {obj.get('outcome')!r}") from exc
+        cid, ver = obj.get("cid"), obj.get("ver")
+        if not isinstance(cid, str) or not isinstance(ver, int):
+            raise WireError("update needs cid and ver")
+        problems = obj.get("problems") or []
+        if not isinstance(problems, list):
+            raise WireError("problems must be a list")
+        return cls(cid, ver, outcome, obj.get("member_no"), obj.get("card"), problems)
+
 
 def encode_push_reply(records: list[Any], results: list[RecordResult]) -> dict[str, Any]:
     """The push reply: one compact result per record, in the order records were sent.

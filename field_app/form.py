@@ -54,7 +54,8 @@ class EnrolmentForm:
     consent: bool = False
     consent_method: str = "ticked"
     errors: dict[str, str] = field(default_factory=dict)
-    warning: str = ""
+    warning: str = ""  # e.g. the NIK seems known to the server already
+    warned: bool = False
     # Set when correcting an existing record: it keeps its id and gets a new version.
     client_id: str = ""
     version: int = 0
@@ -68,6 +69,7 @@ class EnrolmentForm:
         if name in self.errors:
             self.errors = {k: v for k, v in self.errors.items() if k != name}
         if name == "nik":
+            self.warning, self.warned = "", False
             self._prefill_from_nik()
 
     def _prefill_from_nik(self) -> None:

@@ -95,6 +95,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "NIK ini sudah terdaftar di tablet ini.",
         "en": "This NIK is already enrolled on this tablet.",
     },
+    "nik_on_server": {
+        "id": "NIK ini mungkin sudah terdaftar di server. Periksa lagi; tekan Simpan sekali "
+        "lagi untuk tetap menyimpan.",
+        "en": "This NIK may already be registered on the server. Check again; press Save "
+        "once more to save anyway.",
+    },
+    "edit_record": {"id": "Ubah", "en": "Edit"},
     "open_card": {"id": "Lihat kartu", "en": "Open card"},
     "fix_record": {"id": "Perbaiki", "en": "Correct"},
     "card_title": {"id": "Kartu peserta", "en": "Member card"},

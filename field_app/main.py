@@ -10,6 +10,7 @@ import os
 
 import flet as ft
 
+from field_app import autosync
 from field_app.state import AppState, data_dir
 from field_app.store import Store
 from field_app.views.app_view import App
@@ -33,6 +34,9 @@ def main(page: ft.Page) -> None:
     page.padding = 0
     state = AppState(store=_shared_store())
     page.render(lambda: App(state))
+    # Sync in the background whenever records wait and the server answers.
+    task = page.run_task(autosync.run, state.auto_sync, state.has_pending)
+    page.on_disconnect = lambda e: task.cancel()
 
 
 def run() -> None:

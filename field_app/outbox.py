@@ -34,6 +34,16 @@ def next_batch(store: Store, size: int = BATCH_SIZE) -> list[Enrolment]:
 def apply_results(store: Store, sent: list[Enrolment], results: list[RecordResult]) -> int:
     """Record the server's outcomes; results for records not in `sent` are ignored."""
     asked = {(r.client_id, r.version) for r in sent}
+    return apply_updates(store, [r for r in results if (r.cid, r.ver) in asked])
+
+
+def revise(record: Enrolment) -> Enrolment:
+    """An edited record: a new version, so the server never sees a silent rewrite."""
+    return replace(record, version=record.version + 1)
+
+
+def apply_updates(store: Store, updates: list[RecordResult]) -> int:
+    """Record later outcomes the server pulled down (e.g. a coordinator's review)."""
     rows = [
         (
             r.cid,
@@ -43,12 +53,6 @@ def apply_results(store: Store, sent: list[Enrolment], results: list[RecordResul
             r.card,
             json.dumps(r.problems, ensure_ascii=False),
         )
-        for r in results
-        if (r.cid, r.ver) in asked
+        for r in updates
     ]
     return store.record_outcomes(rows)
-
-
-def revise(record: Enrolment) -> Enrolment:
-    """An edited record: a new version, so the server never sees a silent rewrite."""
-    return replace(record, version=record.version + 1)

@@ -13,7 +13,9 @@ import platform
 from dataclasses import dataclass, field
 
 import flet as ft
+from enrolment.roster import roster_hash
 
+from enrolment.card_token import b64d
 from field_app import sync_client
 from field_app.form import EnrolmentForm
 from field_app.i18n import t
@@ -94,13 +96,16 @@ class AppState:
         self.form = EnrolmentForm()
         self.screen, self.message = "form", ""
 
-    def open_record(self, item: StoredEnrolment) -> None:
-        """Open a sent record's card, or a returned record for correction."""
-        if item.status == Status.SENT and item.card_token:
+    def open_card(self, item: StoredEnrolment) -> None:
+        """Show a synced member's card (from local data: works offline)."""
+        if item.card_token:
             self.card, self.screen = item, "card"
-        elif item.status in (Status.REJECTED, Status.CONFLICT):
-            self.form = EnrolmentForm.for_correction(item.record, item.problems, self.lang)
-            self.screen = "form"
+
+    def edit_record(self, item: StoredEnrolment) -> None:
+        """Open a record in the form; saving makes a new version (the server may hold
+        the old one), shown with the server's reasons if it was returned."""
+        self.form = EnrolmentForm.for_correction(item.record, item.problems, self.lang)
+        self.screen, self.message = "form", ""
 
     async def save(self) -> None:
         """Validate and save the form; the record is on disk when this returns."""
@@ -112,9 +117,19 @@ class AppState:
             self.form.errors = {**self.form.errors, "nik": t("nik_on_tablet", self.lang)}
             self.message = t("fix_errors", self.lang)
             return
+        if not self.form.warned and await asyncio.to_thread(self._known_to_server, record.nik):
+            # Warn once; saving again goes ahead (the server merges or asks for review).
+            self.form.warned = True
+            self.form.warning = t("nik_on_server", self.lang)
+            self.message = t("nik_on_server", self.lang)
+            return
         await asyncio.to_thread(self.store.save_enrolment, record)
         self.refresh()
         self.screen, self.message = "home", t("saved_ok", self.lang)
+
+    def _known_to_server(self, nik: str) -> bool:
+        salt = self.store.get_setting("roster_salt")
+        return bool(salt) and self.store.in_roster(roster_hash(b64d(salt), nik))
 
     def go_home(self) -> None:
         """Back to the list."""
@@ -122,11 +137,23 @@ class AppState:
         self.refresh()
 
     # -- sync ----------------------------------------------------------------
-    async def sync(self) -> None:
-        """Send every pending record; report progress and the outcome."""
+    def has_pending(self) -> bool:
+        """True while records wait to be sent."""
+        return self.counts.get(Status.PENDING, 0) > 0
+
+    async def auto_sync(self) -> bool | None:
+        """A background attempt: quiet unless it delivers something. None if skipped."""
+        if self.busy or self.screen == "pair":
+            return None
+        return await self.sync(quiet=True)
+
+    async def sync(self, quiet: bool = False) -> bool:
+        """Send every pending record; report progress and the outcome. True on success."""
         if self.busy:
-            return
-        self.busy, self.message = True, t("syncing", self.lang, sent=0, kb=0)
+            return False
+        self.busy = True
+        if not quiet:
+            self.message = t("syncing", self.lang, sent=0, kb=0)
         loop = asyncio.get_running_loop()
 
         def progress(sent: int, nbytes: int) -> None:
@@ -136,13 +163,17 @@ class AppState:
         try:
             report = await asyncio.to_thread(sync_client.sync, self.store, progress)
         except sync_client.SyncError as exc:
-            self.message = t(f"err_{exc.kind}", self.lang)
+            if not quiet or exc.kind == "unauthorized":
+                self.message = t(f"err_{exc.kind}", self.lang)
+            return False
         else:
-            self.message = (
-                t("sync_done", self.lang, accepted=report.accepted, set_aside=report.set_aside)
-                if report.sent
-                else t("sync_nothing", self.lang)
-            )
+            if report.sent or not quiet:
+                self.message = (
+                    t("sync_done", self.lang, accepted=report.accepted, set_aside=report.set_aside)
+                    if report.sent
+                    else t("sync_nothing", self.lang)
+                )
+            return True
         finally:
             self.busy = False
             self.refresh()

@@ -53,6 +53,14 @@ MIGRATIONS: list[str] = [
     CREATE INDEX enrolments_status ON enrolments(status, created_at);
     CREATE INDEX enrolments_nik ON enrolments(nik);
     """,
+    # 2: what the last pull brought: the server's public keys (offline card checks),
+    # revoked card serials, and the hashed NIK roster (duplicate warnings before saving).
+    """
+    ALTER TABLE enrolments ADD COLUMN sent_at TEXT;
+    CREATE TABLE public_keys (kid TEXT PRIMARY KEY, x TEXT NOT NULL);
+    CREATE TABLE revoked_cards (serial INTEGER PRIMARY KEY);
+    CREATE TABLE roster (hash TEXT PRIMARY KEY);
+    """,
 ]
 
 
@@ -233,9 +241,66 @@ class Store:
             for cid, ver, status, member_no, card, problems in outcomes:
                 cur = db.execute(
                     """UPDATE enrolments SET status=?, member_no=COALESCE(?, member_no),
-                           card_token=COALESCE(?, card_token), problems=?, updated_at=?
+                           card_token=COALESCE(?, card_token), problems=?, updated_at=?,
+                           sent_at=CASE WHEN ?='sent' THEN ? ELSE sent_at END
                        WHERE client_id=? AND version=?""",
-                    (status, member_no, card, problems, stamp, cid, ver),
+                    (status, member_no, card, problems, stamp, status, stamp, cid, ver),
                 )
                 changed += cur.rowcount
         return changed
+
+    # -- what the server tells every tablet (pull) -----------------------------
+    def apply_pull(
+        self,
+        *,
+        cursor: str,
+        keys: dict[str, str],
+        revoked: list[int],
+        roster: list[str],
+        roster_full: bool,
+    ) -> None:
+        """Store one pull's keys, revocations, roster and the new cursor atomically."""
+        with self._tx() as db:
+            db.executemany(
+                "INSERT INTO public_keys(kid, x) VALUES(?, ?) "
+                "ON CONFLICT(kid) DO UPDATE SET x=excluded.x",
+                list(keys.items()),
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO revoked_cards(serial) VALUES(?)", [(s,) for s in revoked]
+            )
+            if roster_full:
+                db.execute("DELETE FROM roster")
+            db.executemany("INSERT OR IGNORE INTO roster(hash) VALUES(?)", [(h,) for h in roster])
+            db.execute(
+                "INSERT INTO settings(key, value) VALUES('pull_cursor', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                (cursor,),
+            )
+
+    def public_keys(self) -> dict[str, str]:
+        """The server's card-signing public keys by key id (base64url), as last pulled."""
+        with self._lock:
+            return dict(self._db.execute("SELECT kid, x FROM public_keys").fetchall())
+
+    def is_revoked(self, serial: int) -> bool:
+        """True if the server has revoked this card serial (as of the last pull)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT 1 FROM revoked_cards WHERE serial=?", (serial,)
+            ).fetchone()
+        return row is not None
+
+    def in_roster(self, nik_hash: str) -> bool:
+        """True if the server's roster for this tablet's kecamatan holds this NIK hash."""
+        with self._lock:
+            row = self._db.execute("SELECT 1 FROM roster WHERE hash=?", (nik_hash,)).fetchone()
+        return row is not None
+
+    def kecamatan_codes(self) -> list[str]:
+        """The kecamatan this tablet has enrolled in: the roster it asks the server for."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT DISTINCT substr(village_code, 1, 8) FROM enrolments ORDER BY 1"
+            ).fetchall()
+        return [r[0] for r in rows]

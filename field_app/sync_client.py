@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import httpx
 
@@ -19,6 +20,7 @@ from enrolment.protocol import (
     PAIR_PATH,
     PROTO,
     PUSH_PATH,
+    RecordResult,
     WireError,
     decode_push_reply,
     record_to_wire,
@@ -26,7 +28,12 @@ from enrolment.protocol import (
 from field_app import outbox
 from field_app.store import Store
 
-TIMEOUT = httpx.Timeout(20.0, connect=8.0)
+# Every request has a deadline: a 100-record batch is ~8 KB gzipped, ~2 s at 50 kbit/s.
+TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+PULL_PATH = "/api/v1/sync/pull"
+
+# One sync at a time per process (web mode serves several sessions from one store).
+_SYNC_LOCK = threading.Lock()
 
 
 class SyncError(Exception):
@@ -46,6 +53,7 @@ class SyncReport:
     accepted: int
     set_aside: int
     bytes_sent: int
+    pull_error: str = ""  # the push counts even if the pull after it failed
 
 
 def _post_json(url: str, body: dict, token: str | None = None) -> httpx.Response:
@@ -55,6 +63,15 @@ def _post_json(url: str, body: dict, token: str | None = None) -> httpx.Response
         headers["Authorization"] = f"Bearer {token}"
     try:
         return httpx.post(url, content=data, headers=headers, timeout=TIMEOUT)
+    except httpx.HTTPError as exc:
+        raise SyncError("unreachable", str(exc)) from exc
+
+
+def _get_json(url: str, params: dict[str, str], token: str) -> httpx.Response:
+    try:
+        return httpx.get(
+            url, params=params, headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT
+        )
     except httpx.HTTPError as exc:
         raise SyncError("unreachable", str(exc)) from exc
 
@@ -89,15 +106,35 @@ def sync(
     on_progress: Callable[[int, int], None] | None = None,
     batch_size: int = outbox.BATCH_SIZE,
 ) -> SyncReport:
+    """Push every pending record, then pull what the server has for this tablet."""
+    with _SYNC_LOCK:
+        report = push(store, on_progress, batch_size)
+        try:
+            pull(store)
+        except SyncError as exc:
+            return replace(report, pull_error=exc.kind)
+        return report
+
+
+def _credentials(store: Store) -> tuple[str, str]:
+    server_url, token = store.get_setting("server_url"), store.get_setting("device_token")
+    if not server_url or not token:
+        raise SyncError("not_paired")
+    return server_url.rstrip("/"), token
+
+
+def push(
+    store: Store,
+    on_progress: Callable[[int, int], None] | None = None,
+    batch_size: int = outbox.BATCH_SIZE,
+) -> SyncReport:
     """Push every pending record, batch by batch, until none is left.
 
     Raises SyncError on the first failed attempt; what was already answered stays
     answered, and the rest stays pending for the next try.
     """
-    server_url, token = store.get_setting("server_url"), store.get_setting("device_token")
-    if not server_url or not token:
-        raise SyncError("not_paired")
-    url = server_url.rstrip("/") + PUSH_PATH
+    server_url, token = _credentials(store)
+    url = server_url + PUSH_PATH
     sent = accepted = set_aside = bytes_sent = 0
     while batch := outbox.next_batch(store, batch_size):
         body = {"proto": PROTO, "records": [record_to_wire(r) for r in batch]}
@@ -119,3 +156,38 @@ def sync(
         if on_progress:
             on_progress(sent, bytes_sent)
     return SyncReport(sent, accepted, set_aside, bytes_sent)
+
+
+def pull(store: Store) -> None:
+    """Fetch keys, revocations, review outcomes and the NIK roster since the last pull."""
+    server_url, token = _credentials(store)
+    params = {
+        "cursor": store.get_setting("pull_cursor"),
+        "kec": ",".join(store.kecamatan_codes()),
+    }
+    response = _get_json(server_url + PULL_PATH, params, token)
+    if response.status_code == 401:
+        raise SyncError("unauthorized")
+    body = _json(response)
+    if response.status_code != 200:
+        raise SyncError("bad_reply", str(body.get("error", response.status_code)))
+    try:
+        keys = {k["kid"]: k["x"] for k in body["keys"]}
+        revoked = [int(n) for n in body.get("revoked", [])]
+        roster = body.get("roster") or {}
+        hashes = [str(h) for h in roster.get("hashes", [])]
+        updates = [RecordResult.from_update(u) for u in body.get("updates", [])]
+        cursor = str(body["cursor"])
+    except (KeyError, TypeError, ValueError, WireError) as exc:
+        raise SyncError("bad_reply", f"malformed pull reply: {exc}") from exc
+    if roster.get("salt"):
+        store.set_settings(roster_salt=str(roster["salt"]))
+    if updates:
+        outbox.apply_updates(store, updates)
+    store.apply_pull(
+        cursor=cursor,
+        keys=keys,
+        revoked=revoked,
+        roster=hashes,
+        roster_full=bool(roster.get("full")),
+    )

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from sqlmodel import Session
 
 from sync_server.api.errors import install_error_handlers
@@ -42,6 +43,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     install_error_handlers(app)
+    # Replies travel over 2G village links: compress anything worth compressing.
+    app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=9)
     for module in (health, devices, sync, cards, review, verify):
         app.include_router(module.router)
     return app

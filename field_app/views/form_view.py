@@ -98,6 +98,7 @@ def FormView(state: AppState, form: EnrolmentForm) -> ft.Control:
                 error=err.get("nik"),
                 keyboard=ft.KeyboardType.NUMBER,
             ),
+            *([ft.Text(form.warning, color=ft.Colors.ORANGE_900, size=15)] if form.warning else []),
             text_input(
                 t("full_name", lang),
                 form.full_name,
