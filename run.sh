@@ -19,10 +19,20 @@ FLET_SERVER_PORT="$APP_PORT" $PY -m field_app.main &
 APP_PID=$!
 trap 'kill $SERVER_PID $APP_PID 2>/dev/null; wait' EXIT INT TERM
 
-for _ in $(seq 1 60); do
-  curl -sf "http://127.0.0.1:$SERVER_PORT/healthz" >/dev/null 2>&1 && break
-  sleep 0.5
-done
+wait_url() {  # wait_url URL PID NAME: until URL answers, or fail if PID died
+  for _ in $(seq 1 120); do
+    curl -sf "$1" >/dev/null 2>&1 && return 0
+    kill -0 "$2" 2>/dev/null || { echo "ERROR: $3 failed to start (see its output above)" >&2; exit 1; }
+    sleep 0.5
+  done
+  echo "ERROR: $3 did not answer at $1" >&2; exit 1
+}
+wait_url "http://127.0.0.1:$SERVER_PORT/healthz" $SERVER_PID "the sync server"
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+  wait_url "http://127.0.0.1:$APP_PORT/" $APP_PID "the field app"
+else
+  sleep 3; kill -0 $APP_PID 2>/dev/null || { echo "ERROR: the field app failed to start" >&2; exit 1; }
+fi
 CODE=$($PY -m sync_server pair --name "first tablet")
 cat <<MSG
 

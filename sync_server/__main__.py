@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from sqlmodel import Session
@@ -28,6 +29,12 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="migrate and run the HTTP server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8700)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WEB_CONCURRENCY") or 1),
+        help="worker processes (each keeps its own key and salt; safe on both databases)",
+    )
     pair = sub.add_parser("pair", help="print a new single-use pairing code")
     pair.add_argument("--name", default="", help="label, e.g. the officer it is for")
     sub.add_parser("migrate", help="bring the database schema up to date")
@@ -50,6 +57,11 @@ def main(argv: list[str] | None = None) -> int:
             port=args.port,
             proxy_headers=True,
             server_header=False,
+            workers=args.workers,
+            # A line per request costs throughput on 500-record pushes from many
+            # tablets; errors are still logged by the app.
+            access_log=False,
+            log_level="warning",
         )
     elif args.command == "pair":
         engine = make_engine(settings.database_url)

@@ -13,6 +13,7 @@ from sync_server.api.errors import install_error_handlers
 from sync_server.api.routes import cards, devices, health, review, sync, verify
 from sync_server.config import Settings
 from sync_server.db import make_engine
+from sync_server.services.server_settings import roster_salt
 from sync_server.services.signing import load_or_create_signer
 
 
@@ -30,6 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.signer = load_or_create_signer(
                 session=session, secret_key=settings.secret_key
             )
+            app.state.roster_salt = roster_salt(session)
         yield
         engine.dispose()
 

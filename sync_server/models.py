@@ -125,6 +125,7 @@ class Card(SQLModel, table=True):
     issued_on: date
     expires_on: date
     revoked_at: datetime | None = Field(default=None, sa_type=_TS)
+    revoke_reason: str | None = Field(default=None, max_length=32)  # e.g. "reissued"
 
 
 class SigningKey(SQLModel, table=True):
@@ -138,3 +139,29 @@ class SigningKey(SQLModel, table=True):
     private_pem_encrypted: bytes = Field(sa_type=sa.LargeBinary)
     created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
     active: bool = True
+
+
+class Change(SQLModel, table=True):
+    """Something a tablet must learn at its next pull (a revoked card, a review outcome).
+
+    The id is the pull cursor's position: tablets ask for changes after the last id seen.
+    """
+
+    __tablename__ = "changes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    device_id: int | None = Field(default=None, foreign_key="devices.id", index=True)
+    kind: str = Field(max_length=32)  # card_revoked, review_outcome
+    ref: str = Field(default="", max_length=64)  # e.g. the card serial
+    payload: dict | None = Field(default=None, sa_type=sa.JSON)
+
+
+class ServerSetting(SQLModel, table=True):
+    """A server-wide value created once, e.g. the roster salt (never changed afterwards)."""
+
+    __tablename__ = "server_settings"
+
+    name: str = Field(primary_key=True, max_length=64)
+    value: bytes = Field(sa_type=sa.LargeBinary)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)

@@ -31,7 +31,13 @@ def get_signer(request: Request) -> Signer:
     return request.app.state.signer
 
 
+def get_roster_salt(request: Request) -> bytes:
+    """The NIK roster salt loaded at startup."""
+    return request.app.state.roster_salt
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
+RosterSaltDep = Annotated[bytes, Depends(get_roster_salt)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SignerDep = Annotated[Signer, Depends(get_signer)]
 

@@ -41,6 +41,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Terlalu banyak data dalam satu kiriman (maksimal {n}).",
         "Too many records in one push (at most {n}).",
     ),
+    "bad_cursor": (
+        "Posisi sinkronisasi tidak dikenal; ulangi dari awal.",
+        "Unknown sync cursor; start again without one.",
+    ),
+    "bad_kecamatan": (
+        "Kode kecamatan tidak dikenal (contoh: 52.03.07).",
+        "Unknown kecamatan code (e.g. 52.03.07).",
+    ),
     "bad_request": ("Permintaan tidak valid.", "Bad request."),
     "invalid_request": ("Permintaan tidak valid: {detail}.", "Invalid request: {detail}."),
     "not_found": ("Tidak ditemukan.", "Not found."),

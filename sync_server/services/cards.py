@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -16,7 +17,7 @@ from sqlmodel import Session, select
 from enrolment.areas import village_label
 from enrolment.card_token import CardClaims
 from enrolment.segments import segment_name
-from sync_server.db import dialect_insert
+from sync_server.db import dialect_insert, insert_rows
 from sync_server.models import Card, Member, utcnow
 from sync_server.services.members import member_number
 from sync_server.services.signing import Signer
@@ -59,6 +60,75 @@ def issue_or_get_card(*, session: Session, member_id: int, kid: str, valid_years
         .where(Card.member_id == member_id, Card.revoked_at.is_(None))  # type: ignore[union-attr]
         .execution_options(populate_existing=True)
     ).one()
+
+
+@dataclass(frozen=True)
+class ActiveCard:
+    """The columns of an unrevoked card that go into its token."""
+
+    id: int
+    member_id: int
+    issued_on: date
+    expires_on: date
+
+
+_CARDS = Card.__table__  # type: ignore[attr-defined]
+
+
+def revoke_active_cards(*, session: Session, member_ids: list[int], reason: str) -> list[int]:
+    """Revoke the unrevoked cards of `member_ids`; returns their serials (ascending)."""
+    if not member_ids:
+        return []
+    rows = session.execute(
+        sa.update(_CARDS)
+        .where(_CARDS.c.member_id.in_(member_ids), _CARDS.c.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoke_reason=reason)
+        .returning(_CARDS.c.id)
+    ).all()
+    return sorted(r[0] for r in rows)
+
+
+def ensure_active_cards(
+    *, session: Session, member_ids: list[int], kid: str, valid_years: int, today: date
+) -> dict[int, ActiveCard]:
+    """Each member's unrevoked card by member id, issuing (in bulk) those missing.
+
+    Set-based twin of `issue_or_get_card` for a push batch: one SELECT, one multi-row
+    INSERT … ON CONFLICT DO NOTHING on the one-unrevoked-card index (in member order,
+    like every lock a batch takes), and a re-read only if a concurrent issuer won.
+    """
+    wanted = sorted(set(member_ids))
+    cards = _active_cards(session, wanted)
+    missing = [m for m in wanted if m not in cards]
+    if missing:
+        expires = add_years(today, valid_years)
+        rows = insert_rows(
+            session,
+            _CARDS,
+            [
+                {"member_id": m, "kid": kid, "issued_on": today, "expires_on": expires}
+                for m in missing
+            ],
+            on_conflict=("member_id",),
+            conflict_where="revoked_at IS NULL",
+            returning=("id", "member_id", "issued_on", "expires_on"),
+        )
+        cards.update({r.member_id: ActiveCard(*r) for r in rows})
+        raced = [m for m in missing if m not in cards]
+        if raced:
+            cards.update(_active_cards(session, raced))
+    return cards
+
+
+def _active_cards(session: Session, member_ids: list[int]) -> dict[int, ActiveCard]:
+    if not member_ids:
+        return {}
+    rows = session.execute(
+        sa.select(_CARDS.c.id, _CARDS.c.member_id, _CARDS.c.issued_on, _CARDS.c.expires_on).where(
+            _CARDS.c.member_id.in_(member_ids), _CARDS.c.revoked_at.is_(None)
+        )
+    ).all()
+    return {r.member_id: ActiveCard(*r) for r in rows}
 
 
 def card_claims(member: Member, card: Card) -> CardClaims:

@@ -13,9 +13,13 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import pytest
 import sqlalchemy as sa
 
+from enrolment.card_token import b64d, verify
+from enrolment.protocol import KEYS_PATH, RecordResult, decode_push_reply
+from enrolment.records import Enrolment
 from tests.conftest import need
 from tests.live import ServerProcess
 
@@ -27,6 +31,7 @@ class Server(ServerProcess):
     """A running sync server, with a direct line to its database for assertions."""
 
     _engine: sa.Engine | None = None
+    _keys: dict[str, bytes] | None = None
 
     def pair_many(self, n: int) -> list[str]:
         """Pair `n` devices at once (each pairing code is a CLI run, ~1 s)."""
@@ -45,6 +50,30 @@ class Server(ServerProcess):
         with self.engine.connect() as conn:
             return conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
 
+    def public_keys(self) -> dict[str, bytes]:
+        """The server's card-signing keys from /api/v1/keys (the key outlives resets)."""
+        if self._keys is None:
+            keys = httpx.get(self.url + KEYS_PATH).json()["keys"]
+            self._keys = {k["kid"]: b64d(k["x"]) for k in keys}
+        return self._keys
+
+    def decode(self, r: httpx.Response, sent: list[Enrolment]) -> list[RecordResult]:
+        """A push reply read as the tablet reads it; every rebuilt card token must verify."""
+        assert r.status_code == 200, r.text
+        results = decode_push_reply(r.json(), sent)
+        for res in results:
+            if res.card is not None:
+                claims = verify(res.card, self.public_keys())
+                assert claims.member_no == res.member_no
+        return results
+
+    def push_results(
+        self, token: str, records: list[Enrolment], *, gz: bool = False
+    ) -> dict[str, RecordResult]:
+        """Push Enrolments and return the decoded, verified results by client id."""
+        results = self.decode(self.push(token, records, gz=gz), records)
+        return {r.cid: r for r in results}
+
     def reset(self) -> None:
         """Empty every table except the signing keys, restarting ids at 1."""
         with self.engine.begin() as conn:
@@ -61,7 +90,15 @@ class Server(ServerProcess):
 
 
 # Emptied before each test, children first; signing keys stay (the server caches its key).
-TABLES = ("review_items", "cards", "submissions", "members", "pairing_codes", "devices")
+TABLES = (
+    "changes",
+    "review_items",
+    "cards",
+    "submissions",
+    "members",
+    "pairing_codes",
+    "devices",
+)
 
 
 @pytest.fixture(

@@ -19,9 +19,9 @@ def enrolled(server: Server) -> tuple[str, str, str]:
     """A device token and the member number and card token of one new member."""
     token = server.pair()
     rec = person(42, name="Baiq Rahmawati", female=True, segment="umkm_owner")
-    (res,) = server.push(token, [rec]).json()["results"]
-    assert res["outcome"] == "created"
-    return token, res["member_no"], res["card"]
+    res = server.push_results(token, [rec])[rec.client_id]
+    assert res.outcome == "created" and res.member_no and res.card
+    return token, res.member_no, res.card
 
 
 def public_keys(server: Server) -> dict[str, bytes]:

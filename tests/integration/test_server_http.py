@@ -9,7 +9,9 @@ import json
 import httpx
 import pytest
 
-from enrolment.protocol import PAIR_PATH, PUSH_PATH
+from enrolment.card_token import verify
+from enrolment.protocol import PAIR_PATH, PUSH_PATH, decode_push_reply
+from enrolment.records import Enrolment
 from tests.conftest import nik_for, person
 from tests.integration.conftest import Server
 
@@ -25,11 +27,19 @@ def assert_error(r: httpx.Response, status: int, code: str) -> None:
     assert "Traceback" not in r.text and 'File "' not in r.text
 
 
-def results_by_cid(r: httpx.Response) -> dict[str, dict]:
+def raw_results(r: httpx.Response) -> list[dict]:
+    """The compact results of a push reply as sent (`o`, `m`, `s`, `g`, `p`, `x`)."""
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["proto"] == 1
-    return {res["cid"]: res for res in body["results"]}
+    return body["results"]
+
+
+def rebuilt(r: httpx.Response, i: int, sent: list[Enrolment]) -> str:
+    """The card token the tablet rebuilds for result `i` (`sent[i]` the record it sent)."""
+    card = decode_push_reply(r.json(), sent)[i].card
+    assert card is not None
+    return card
 
 
 def test_pairing_code_is_single_use(server: Server) -> None:
@@ -77,20 +87,20 @@ def test_pairing_body_may_be_gzipped(server: Server) -> None:
 def test_push_creates_members_then_repeat_is_duplicate(server: Server) -> None:
     token = server.pair()
     batch = [person(1), person(2, female=True), person(3)]
-    first = results_by_cid(server.push(token, batch))
-    assert {r["outcome"] for r in first.values()} == {"created"}
+    first = server.push_results(token, batch)
+    assert {r.outcome for r in first.values()} == {"created"}
     for res in first.values():
-        assert res["member_no"].startswith("LT") and len(res["member_no"]) == 9
-        assert res["card"].startswith("1.k1.")
-    assert len({r["member_no"] for r in first.values()}) == 3
+        assert res.member_no and res.member_no.startswith("LT") and len(res.member_no) == 9
+        assert res.card and res.card.startswith("1.k1.")
+    assert len({r.member_no for r in first.values()}) == 3
 
     # The reply was "lost": the tablet resends the same batch, this time gzipped.
-    again = results_by_cid(server.push(token, batch, gz=True))
+    again = server.push_results(token, batch, gz=True)
     assert set(again) == set(first)
     for cid, res in again.items():
-        assert res["outcome"] == "duplicate"
-        assert res["member_no"] == first[cid]["member_no"]
-        assert res["card"] == first[cid]["card"]
+        assert res.outcome == "duplicate"
+        assert res.member_no == first[cid].member_no
+        assert res.card == first[cid].card
     assert server.count("members") == 3
     assert server.count("submissions") == 3
     assert server.count("cards") == 3
@@ -98,36 +108,38 @@ def test_push_creates_members_then_repeat_is_duplicate(server: Server) -> None:
 
 def test_same_person_from_two_devices_is_merged(server: Server) -> None:
     tab_a, tab_b = server.pair_many(2)
-    a = results_by_cid(server.push(tab_a, [person(7, name="Lalu Ahmad")]))
+    a = server.push_results(tab_a, [person(7, name="Lalu Ahmad")])
     # Officer B typed the name in another case and spacing: still the same person.
     rec_b = person(7, name="  LALU   ahmad ")
-    b = results_by_cid(server.push(tab_b, [rec_b]))
+    b = server.push_results(tab_b, [rec_b])
     (res_a,), (res_b,) = a.values(), b.values()
-    assert res_a["outcome"] == "created"
-    assert res_b["outcome"] == "merged"
-    assert res_b["member_no"] == res_a["member_no"]
-    assert res_b["card"] == res_a["card"]
+    assert res_a.outcome == "created"
+    assert res_b.outcome == "merged"
+    assert res_b.member_no == res_a.member_no
+    assert res_b.card == res_a.card  # rebuilt from B's record plus the name the card holds
     assert server.count("members") == 1
 
 
 def test_same_nik_other_identity_is_a_conflict_for_review(server: Server) -> None:
     tab_a, tab_b = server.pair_many(2)
-    created = results_by_cid(server.push(tab_a, [person(9, name="Baiq Nurul")]))
-    assert next(iter(created.values()))["outcome"] == "created"
+    created = server.push_results(tab_a, [person(9, name="Baiq Nurul")])
+    assert next(iter(created.values())).outcome == "created"
 
     other = person(9, name="Inaq Saprah")
-    res = results_by_cid(server.push(tab_b, [other]))[other.client_id]
-    assert res["outcome"] == "conflict"
-    assert "member_no" not in res and "card" not in res
-    (prob,) = res["problems"]
+    (raw,) = raw_results(server.push(tab_b, [other]))
+    assert raw["o"] == "conflict" and set(raw) == {"o", "p"}  # no member number, no card
+    res = server.push_results(tab_b, [other])[other.client_id]
+    assert res.outcome == "conflict"
+    assert res.member_no is None and res.card is None
+    (prob,) = res.problems
     assert prob["code"] == "identity_conflict"
     assert "nama" in prob["id"] and "name" in prob["en"]
     assert server.count("members") == 1
 
     # A resend of the conflicting record stays a conflict: it was not delivered.
-    again = results_by_cid(server.push(tab_b, [other]))[other.client_id]
-    assert again["outcome"] == "conflict"
-    assert again["problems"] == res["problems"]
+    again = server.push_results(tab_b, [other])[other.client_id]
+    assert again.outcome == "conflict"
+    assert again.problems == res.problems
 
     review = httpx.get(server.url + "/api/v1/review", headers={"Authorization": f"Bearer {tab_a}"})
     assert review.status_code == 200, review.text
@@ -147,9 +159,9 @@ def test_conflict_on_birth_date_names_it_in_both_languages(server: Server) -> No
     old = person(4, name="Amaq Sahnan", year=1910)
     assert young.nik == old.nik
     server.push(token, [young])
-    res = results_by_cid(server.push(token, [old]))[old.client_id]
-    assert res["outcome"] == "conflict"
-    (prob,) = res["problems"]
+    res = server.push_results(token, [old])[old.client_id]
+    assert res.outcome == "conflict"
+    (prob,) = res.problems
     assert "tanggal lahir" in prob["id"] and "birth date" in prob["en"]
     assert "nama" not in prob["id"]
 
@@ -160,39 +172,39 @@ def test_one_invalid_record_does_not_fail_the_batch(server: Server) -> None:
     bad_nik = dataclasses.replace(person(13), nik="52030717088500")  # 14 digits
     bad_shape = {"cid": "shape-1", "ver": "one"}
     r = server.push(token, [good1, bad_nik, bad_shape, good2])
-    res = results_by_cid(r)
-    assert res[good1.client_id]["outcome"] == "created"
-    assert res[good2.client_id]["outcome"] == "created"
-    rej = res[bad_nik.client_id]
-    assert rej["outcome"] == "rejected" and "member_no" not in rej
-    (prob,) = rej["problems"]
+    res = raw_results(r)  # positional: the malformed record has no Enrolment to decode with
+    assert len(res) == 4
+    assert res[0]["o"] == "created" and res[3]["o"] == "created"
+    for i in (0, 3):
+        assert verify(rebuilt(r, i, [good1, bad_nik, good1, good2]), server.public_keys())
+    rej = res[1]
+    assert rej["o"] == "rejected" and "m" not in rej and "g" not in rej
+    (prob,) = rej["p"]
     assert prob["field"] == "nik" and prob["code"] == "nik_length"
     assert "16" in prob["id"] and "16" in prob["en"]
-    assert res["shape-1"]["outcome"] == "rejected"
-    assert res["shape-1"]["problems"][0]["code"] == "malformed"
+    assert res[2]["o"] == "rejected"
+    assert res[2]["p"][0]["code"] == "malformed"
     assert server.count("members") == 2
 
     # Same answers on a resend.
-    res2 = results_by_cid(server.push(token, [good1, bad_nik, bad_shape, good2]))
-    assert res2[good1.client_id]["outcome"] == "duplicate"
-    assert res2[bad_nik.client_id] == rej
-    assert res2["shape-1"] == res["shape-1"]
+    res2 = raw_results(server.push(token, [good1, bad_nik, bad_shape, good2]))
+    assert res2[0]["o"] == "duplicate" and res2[0]["s"] == res[0]["s"]
+    assert res2[1] == rej
+    assert res2[2] == res[2]
     assert server.count("members") == 2
 
 
 def test_reused_version_with_new_content_is_rejected(server: Server) -> None:
     token = server.pair()
     original = person(21, name="Muhammad Zaini")
-    assert (
-        results_by_cid(server.push(token, [original]))[original.client_id]["outcome"] == "created"
-    )
+    assert server.push_results(token, [original])[original.client_id].outcome == "created"
     edited = dataclasses.replace(original, phone="087700011122")  # same cid and ver
-    res = results_by_cid(server.push(token, [edited]))[original.client_id]
-    assert res["outcome"] == "rejected"
-    assert res["problems"][0]["code"] == "version_reused"
+    res = server.push_results(token, [edited])[original.client_id]
+    assert res.outcome == "rejected"
+    assert res.problems[0]["code"] == "version_reused"
     bumped = dataclasses.replace(edited, version=2)
-    res = results_by_cid(server.push(token, [bumped]))[original.client_id]
-    assert res["outcome"] == "merged"
+    res = server.push_results(token, [bumped])[original.client_id]
+    assert res.outcome == "merged"
 
 
 def test_missing_or_wrong_token_is_401(server: Server) -> None:
