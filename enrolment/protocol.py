@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from enrolment import card_token
+from enrolment.household import Household
 from enrolment.problems import Problem, problem
 from enrolment.records import Consent, Enrolment
 
@@ -55,7 +56,67 @@ def record_to_wire(record: Enrolment) -> dict[str, Any]:
         "segment": record.segment,
         "consent": asdict(record.consent),
         "created_at": record.created_at,
+        # Optional since app version 2; left out when unset, so a record from an older
+        # app has exactly the wire form (and content hash) it always had.
+        **_programme_to_wire(record),
     }
+
+
+def _programme_to_wire(record: Enrolment) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if record.details is not None:
+        out["details"] = dict(record.details)
+    if record.income is not None:
+        out["income"] = record.income
+    if record.funding:
+        out["funding"] = record.funding
+    if record.jht:
+        out["jht"] = True
+    if record.household is not None:
+        h = record.household
+        out["household"] = {"kk": h.kk, "relation": h.relation, "head": h.head}
+    return out
+
+
+MAX_DETAILS = 20
+
+
+def _details(obj: dict[str, Any]) -> dict[str, Any] | None:
+    raw = obj.get("details")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or len(raw) > MAX_DETAILS:
+        raise WireError(f"details must be an object of at most {MAX_DETAILS} fields")
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if not isinstance(key, str) or len(key) > 40:
+            raise WireError("details keys must be short strings")
+        if isinstance(value, bool) or not isinstance(value, str | int | float | None):
+            raise WireError(f"details.{key} must be text or a number")
+        if isinstance(value, str) and len(value) > 200:
+            raise WireError(f"details.{key} is too long")
+        out[key] = value
+    return out
+
+
+def _household(obj: dict[str, Any]) -> Household | None:
+    raw = obj.get("household")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise WireError("household must be an object")
+    return Household(
+        kk=_str(raw, "kk", 40), relation=_str(raw, "relation", 20), head=_str(raw, "head", 64)
+    )
+
+
+def _income(obj: dict[str, Any]) -> int | None:
+    value = obj.get("income")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise WireError("income must be a whole number of rupiah")
+    return value
 
 
 def _str(obj: dict[str, Any], key: str, limit: int = 200) -> str:
@@ -103,7 +164,19 @@ def record_from_wire(obj: Any) -> Enrolment:
             at=_str(consent, "at", 40),
         ),
         created_at=_str(obj, "created_at", 40),
+        details=_details(obj),
+        income=_income(obj),
+        funding=_str(obj, "funding", 20),
+        jht=_bool(obj, "jht"),
+        household=_household(obj),
     )
+
+
+def _bool(obj: dict[str, Any], key: str) -> bool:
+    value = obj.get(key, False)
+    if not isinstance(value, bool):
+        raise WireError(f"{key} must be true or false")
+    return value
 
 
 @dataclass
@@ -148,34 +221,34 @@ def encode_push_reply(records: list[Any], results: list[RecordResult]) -> dict[s
     """
     if len(records) != len(results):
         raise ValueError("one result per record")
-    cards = [(r, card_token.split_token(r.card)) for r in results if r.card]
+    parts = [card_token.split_token(r.card) if r.card else None for r in results]
+    first = next((p for p in parts if p is not None), None)
     batch: dict[str, str] = {}
-    if cards:
-        first = cards[0][1]
+    if first is not None:
         batch = {
             "kid": first.kid,
-            "issued": first.claims.issued.strftime("%Y%m%d"),
-            "expires": first.claims.expires.strftime("%Y%m%d"),
+            "issued": _ymd(first.claims.issued),
+            "expires": _ymd(first.claims.expires),
         }
     out: list[dict[str, Any]] = []
-    for record, result in zip(records, results, strict=True):
+    for record, result, card in zip(records, results, parts, strict=True):
         item: dict[str, Any] = {"o": result.outcome.value}
         if result.member_no:
             item["m"] = result.member_no
         if result.problems:
             item["p"] = result.problems
-        if result.card:
-            parts = card_token.split_token(result.card)
-            c = parts.claims
-            item["s"], item["g"] = c.serial, parts.signature
+        if card is not None:
+            c = card.claims
+            item["s"], item["g"] = c.serial, card.signature
             sent = record if isinstance(record, dict) else {}
+            issued, expires = _ymd(c.issued), _ymd(c.expires)
             extra = {
                 "n": c.name if c.name != sent.get("name") else None,
                 "sg": c.segment if c.segment != sent.get("segment") else None,
                 "v": c.village_code if c.village_code != sent.get("village") else None,
-                "k": parts.kid if parts.kid != batch.get("kid") else None,
-                "i": _ymd(c.issued) if _ymd(c.issued) != batch.get("issued") else None,
-                "e": _ymd(c.expires) if _ymd(c.expires) != batch.get("expires") else None,
+                "k": card.kid if card.kid != batch.get("kid") else None,
+                "i": issued if issued != batch.get("issued") else None,
+                "e": expires if expires != batch.get("expires") else None,
                 "mn": c.member_no if c.member_no != result.member_no else None,
             }
             extra = {k: v for k, v in extra.items() if v is not None}
