@@ -62,6 +62,68 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Persetujuan peserta wajib dicatat sebelum menyimpan.",
         "en": "The person's consent must be recorded before saving.",
     },
+    "income_invalid": {
+        "id": "Penghasilan per bulan harus angka rupiah 0 sampai 1.000.000.000.",
+        "en": "Monthly income must be a rupiah amount from 0 to 1,000,000,000.",
+    },
+    "funding_unknown": {"id": "Pilih sumber dana iuran.", "en": "Choose who pays."},
+    "text_too_long": {
+        "id": "Terlalu panjang (paling banyak 100 huruf).",
+        "en": "Too long (100 characters at most).",
+    },
+    "date_invalid": {
+        "id": "Tanggal tidak valid (format HH-BB-TTTT).",
+        "en": "Not a valid date (format DD-MM-YYYY).",
+    },
+    "date_future": {
+        "id": "Tanggal tidak boleh di masa depan.",
+        "en": "The date cannot be in the future.",
+    },
+    "land_area_range": {
+        "id": "Luas lahan harus lebih dari 0 dan paling banyak {ha} ha.",
+        "en": "Land area must be above 0 and at most {ha} ha.",
+    },
+    "startup_cash_range": {
+        "id": "Bantuan modal harus antara Rp {min} dan Rp {max}.",
+        "en": "Start-up cash must be between Rp {min} and Rp {max}.",
+    },
+    "choice_unknown": {"id": "Pilih salah satu.", "en": "Choose one."},
+    "nib_invalid": {
+        "id": "NIB harus 13 angka (boleh dikosongkan).",
+        "en": "The NIB must be 13 digits (or left empty).",
+    },
+    "kk_invalid": {
+        "id": "Nomor KK harus 16 angka (sekarang {n}).",
+        "en": "The family card (KK) number must be 16 digits (it has {n}).",
+    },
+    "kk_regency": {
+        "id": "4 angka pertama nomor KK ({prefix}) bukan kode kabupaten/kota yang dikenal.",
+        "en": "The first 4 digits of the KK number ({prefix}) are not a known regency code.",
+    },
+    "relation_unknown": {
+        "id": "Pilih hubungan dengan kepala keluarga.",
+        "en": "Choose the relation to the head of the family.",
+    },
+    "household_head_missing": {
+        "id": "Data keluarga tidak lengkap (rumah tangga tidak diketahui).",
+        "en": "Household data incomplete (household unknown).",
+    },
+    "household_segment": {
+        "id": "Data keluarga hanya untuk segmen masyarakat miskin dan pekerja migran.",
+        "en": "Family data is only for the poor-household and migrant-worker segments.",
+    },
+    "household_required": {
+        "id": "Segmen ini didaftarkan bersama keluarga: isi nomor KK.",
+        "en": "This segment is enrolled with the family: enter the KK number.",
+    },
+    "nik_repeated_in_household": {
+        "id": "NIK ini sudah dipakai anggota keluarga lain di formulir ini.",
+        "en": "Another family member in this form has this NIK.",
+    },
+    "household_two_heads": {
+        "id": "Hanya satu kepala keluarga dalam satu KK.",
+        "en": "A family card has only one head of family.",
+    },
     "malformed": {
         "id": "Data rusak atau tidak lengkap: {detail}.",
         "en": "Malformed or incomplete data: {detail}.",

@@ -13,13 +13,18 @@ import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from enrolment import areas
+from enrolment.contributions import FUNDING_SOURCES
+from enrolment.household import Household, validate_household
 from enrolment.nik import check_nik_against, normalise_nik, parse_nik
 from enrolment.problems import Problem, problem
-from enrolment.segments import Segment
+from enrolment.segment_details import validate_details
+from enrolment.segments import HOUSEHOLD_SEGMENTS, Segment
 
 CONSENT_METHODS = ("ticked", "read_aloud")
+MAX_INCOME = 1_000_000_000
 _PHONE = re.compile(r"^(\+62|0)?[0-9]{8,14}$")
 
 
@@ -48,6 +53,16 @@ class Enrolment:
     segment: str
     consent: Consent
     created_at: str = field(default="")
+    # Added in app version 2; None means "sent by an older app" (see validate()).
+    details: dict[str, Any] | None = None  # segment-specific fields (segment_details)
+    income: int | None = None  # declared monthly income, rupiah
+    funding: str = ""  # who pays the contribution: a key of FUNDING_SOURCES
+    jht: bool = False  # also saves for old age (JHT)
+    household: Household | None = None  # family block of poor/migrant households
+
+    def is_household_anchor(self) -> bool:
+        """True unless this record is a family member enrolled alongside someone else."""
+        return self.household is None or self.household.head == self.client_id
 
 
 def new_client_id() -> str:
@@ -121,16 +136,53 @@ def validate(record: Enrolment, today: date | None = None) -> list[Problem]:
     consent = record.consent
     if not (consent.given and consent.method in CONSENT_METHODS and consent.at):
         problems.append(problem("consent", "consent_missing"))
+    problems.extend(_programme_problems(record, today))
+    return problems
+
+
+def _programme_problems(record: Enrolment, today: date) -> list[Problem]:
+    """Rules for the fields added in app version 2 (details, income, funding, household).
+
+    A record without `details` comes from an older app and is judged on identity
+    alone, so records queued on tablets before the upgrade are still accepted.
+    Segment details describe the enrolled worker: family members enrolled with an
+    anchor record carry only the household block.
+    """
+    problems: list[Problem] = []
+    if record.income is not None and not (
+        isinstance(record.income, int) and 0 <= record.income <= MAX_INCOME
+    ):
+        problems.append(problem("income", "income_invalid"))
+    if record.funding and record.funding not in FUNDING_SOURCES:
+        problems.append(problem("funding", "funding_unknown"))
+    if record.household is not None:
+        if record.segment not in HOUSEHOLD_SEGMENTS:
+            problems.append(problem("household.kk", "household_segment"))
+        problems.extend(validate_household(record.household))
+    if record.details is None:
+        return problems
+    if record.segment in HOUSEHOLD_SEGMENTS and record.household is None:
+        problems.append(problem("household.kk", "household_required"))
+    if record.is_household_anchor():
+        problems.extend(validate_details(record.segment, record.details, today))
     return problems
 
 
 def cleaned(record: Enrolment) -> Enrolment:
-    """The record with NIK, name and phone in their stored form."""
+    """The record with NIK, name, phone, KK and text details in their stored form."""
     from dataclasses import replace
 
+    details = record.details
+    if details is not None:
+        details = {k: " ".join(v.split()) if isinstance(v, str) else v for k, v in details.items()}
+    household = record.household
+    if household is not None:
+        household = replace(household, kk=normalise_nik(household.kk))
     return replace(
         record,
         nik=normalise_nik(record.nik),
         full_name=normalise_name(record.full_name),
         phone=record.phone.replace(" ", "").replace("-", ""),
+        details=details,
+        household=household,
     )

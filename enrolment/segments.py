@@ -37,3 +37,20 @@ def segment_name(code: str, lang: str = "id") -> str:
         return SEGMENT_NAMES[Segment(code)][lang]
     except (ValueError, KeyError):
         return code
+
+
+#: Segments enrolled together with their family (one record per household member).
+HOUSEHOLD_SEGMENTS: frozenset[str] = frozenset(
+    {Segment.POOR_HOUSEHOLD.value, Segment.MIGRANT_WORKER.value}
+)
+
+#: Who usually pays for each segment (the officer may choose another source).
+DEFAULT_FUNDING: dict[str, str] = {
+    Segment.TOBACCO_FARMER: "dbhcht",
+    Segment.VILLAGE_OFFICIAL: "add",
+    Segment.SECURITY_CADRE: "add",
+    Segment.UMKM_OWNER: "self",
+    Segment.CONSTRUCTION_WORKER: "employer",
+    Segment.POOR_HOUSEHOLD: "apbd",
+    Segment.MIGRANT_WORKER: "self",
+}

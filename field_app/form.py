@@ -1,20 +1,29 @@
 """The enrolment form's state and rules, free of any UI: what the officer typed,
-turned into a record, with errors per field in the officer's language."""
+turned into records (one per household member), with errors per field in the
+officer's language, and saved as a draft while it is unfinished."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date
+from typing import Any
 
 import flet as ft
 
 from enrolment import areas
+from enrolment.contributions import Contribution, load_rates, monthly_contribution
+from enrolment.household import Household, validate_members
 from enrolment.nik import normalise_nik, parse_nik
+from enrolment.problems import problem
 from enrolment.records import Consent, Enrolment, cleaned, new_client_id, validate
-from field_app.store import now_iso
+from enrolment.segment_details import conversion_due, fields_for
+from enrolment.segments import DEFAULT_FUNDING, HOUSEHOLD_SEGMENTS
+from field_app.store import StoredEnrolment, now_iso
 
 _DMY = re.compile(r"^\s*(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})\s*$")
+#: The fields of a family member that are the member's own (the rest is the anchor's).
+MEMBER_FIELDS = ("nik", "full_name", "birth_date", "sex", "household.relation")
 
 
 def parse_typed_date(text: str) -> str:
@@ -33,9 +42,51 @@ def format_date(iso: str) -> str:
     """ISO date to `HH-BB-TTTT` for display."""
     try:
         d = date.fromisoformat(iso)
-    except ValueError:
+    except (TypeError, ValueError):
         return iso
     return f"{d.day:02d}-{d.month:02d}-{d.year}"
+
+
+def parse_rupiah(text: str) -> int | None:
+    """`Rp 1.500.000` or `1500000` to 1500000; None when blank, -1 when not an amount."""
+    cleaned_text = text.replace("Rp", "").replace(".", "").replace(" ", "").replace(",", "")
+    if not cleaned_text:
+        return None
+    return int(cleaned_text) if cleaned_text.isascii() and cleaned_text.isdigit() else -1
+
+
+def _parse_hectares(text: str) -> float | str:
+    # Indonesians write 0,5 ha; a value that is not a number goes through as text
+    # so the domain rule reports it at the field.
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        return text
+
+
+def birth_from_nik(nik: str) -> tuple[str, str] | None:
+    """`(sex, HH-BB-TTTT)` read from a well-formed NIK, or None."""
+    facts, _ = parse_nik(nik, areas.regency_codes())
+    if facts is None:
+        return None
+    this_year = date.today().year % 100
+    century = 2000 if facts.year2 <= this_year else 1900
+    return facts.sex, f"{facts.day:02d}-{facts.month:02d}-{century + facts.year2}"
+
+
+@dataclass
+class MemberForm:
+    """One family member enrolled with the anchor person (a household segment)."""
+
+    client_id: str = field(default_factory=new_client_id)
+    version: int = 0  # the stored version; 0 while never saved
+    nik: str = ""
+    full_name: str = ""
+    birth_date: str = ""  # as typed, HH-BB-TTTT
+    sex: str = ""
+    relation: str = ""
+    created_at: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
 
 
 @ft.observable
@@ -43,6 +94,11 @@ def format_date(iso: str) -> str:
 class EnrolmentForm:
     """What is typed into the enrolment form, and the errors found in it."""
 
+    # The record's id exists from the first keystroke: the draft and the saved record
+    # share it, and household members can name their anchor before anything is saved.
+    client_id: str = field(default_factory=new_client_id)
+    version: int = 0  # the stored version being corrected; 0 for a new enrolment
+    created_at: str = ""
     nik: str = ""
     full_name: str = ""
     birth_date: str = ""  # as typed, HH-BB-TTTT
@@ -51,95 +107,317 @@ class EnrolmentForm:
     village_code: str = ""
     phone: str = ""
     segment: str = ""
+    details: dict[str, str] = field(default_factory=dict)  # as typed, by detail key
+    income: str = ""  # as typed, rupiah
+    funding: str = ""
+    jht: bool = False
+    kk: str = ""
+    relation: str = ""  # the anchor's relation to the head of the family
+    members: list[MemberForm] = field(default_factory=list)
     consent: bool = False
     consent_method: str = "ticked"
+    consent_by: str = ""
+    consent_at: str = ""
     errors: dict[str, str] = field(default_factory=dict)
     warning: str = ""  # e.g. the NIK seems known to the server already
     warned: bool = False
-    # Set when correcting an existing record: it keeps its id and gets a new version.
-    client_id: str = ""
-    version: int = 0
-    created_at: str = ""
 
+    # -- editing -------------------------------------------------------------
     def set(self, name: str, value: object) -> None:
-        """Change one field; clears that field's error. Picking a kecamatan resets the desa."""
+        """Change one field; clears that field's error, and applies the form's helpers:
+        a kecamatan resets the desa, a NIK fills sex and birth date, a segment proposes
+        its usual funding source, ticking consent records when."""
         setattr(self, name, value)
         if name == "kecamatan":
             self.village_code = ""
-        if name in self.errors:
-            self.errors = {k: v for k, v in self.errors.items() if k != name}
+        if name == "village_code" and value and not self.details.get("office_village"):
+            # A village official usually serves in the village they live in.
+            self.details = {**self.details, "office_village": str(value)}
+        if name == "segment":
+            self._segment_chosen(str(value))
+        if name == "consent":
+            self.consent_at = now_iso() if value else ""
+        self._clear_error(name)
+        if name in ("kk", "relation"):
+            self._clear_error(f"household.{name}")
         if name == "nik":
             self.warning, self.warned = "", False
-            self._prefill_from_nik()
+            prefill = birth_from_nik(self.nik)
+            if prefill:
+                self.sex = self.sex or prefill[0]
+                self.birth_date = self.birth_date or prefill[1]
 
-    def _prefill_from_nik(self) -> None:
-        """Fill sex and the birth date from a well-formed NIK when still empty."""
-        facts, _ = parse_nik(self.nik, areas.regency_codes())
-        if facts is None:
-            return
-        if not self.sex:
-            self.sex = facts.sex
-        if not self.birth_date:
-            this_year = date.today().year % 100
-            century = 2000 if facts.year2 <= this_year else 1900
-            self.birth_date = f"{facts.day:02d}-{facts.month:02d}-{century + facts.year2}"
+    def _segment_chosen(self, segment: str) -> None:
+        if not self.funding or self.funding in DEFAULT_FUNDING.values():
+            self.funding = DEFAULT_FUNDING.get(segment, self.funding)
+        if segment in HOUSEHOLD_SEGMENTS and not self.relation:
+            self.relation = "head"
 
+    def _clear_error(self, name: str) -> None:
+        if name in self.errors:
+            self.errors = {k: v for k, v in self.errors.items() if k != name}
+
+    def set_detail(self, key: str, value: str) -> None:
+        """Change one segment-specific field."""
+        self.details = {**self.details, key: value}
+        self._clear_error(f"details.{key}")
+
+    def add_member(self) -> None:
+        """Add an empty family member row."""
+        self.members = [*self.members, MemberForm(created_at=self.created_at)]
+
+    def remove_member(self, index: int) -> None:
+        """Remove a family member not yet saved (saved members stay enrolled)."""
+        if 0 <= index < len(self.members) and self.members[index].version == 0:
+            self.members = [m for i, m in enumerate(self.members) if i != index]
+
+    def set_member(self, index: int, name: str, value: str) -> None:
+        """Change one field of family member `index`; a NIK fills sex and birth date."""
+        member = self.members[index]
+        setattr(member, name, value)
+        member.errors = {
+            k: v for k, v in member.errors.items() if k not in (name, f"household.{name}")
+        }
+        if name == "nik":
+            prefill = birth_from_nik(value)
+            if prefill:
+                member.sex = member.sex or prefill[0]
+                member.birth_date = member.birth_date or prefill[1]
+        # Members are plain dataclasses: tell the form's subscribers something changed.
+        self.notify()
+
+    # -- what the form describes -----------------------------------------------
     def villages(self) -> list[areas.Area]:
         """The desa of the chosen kecamatan."""
         return areas.villages(self.kecamatan) if self.kecamatan else []
 
-    def to_record(self) -> Enrolment:
-        """The record this form describes (not yet validated)."""
-        return cleaned(
-            Enrolment(
-                client_id=self.client_id or new_client_id(),
-                version=self.version + 1 if self.client_id else 1,
-                nik=normalise_nik(self.nik),
-                full_name=self.full_name,
-                birth_date=parse_typed_date(self.birth_date),
-                sex=self.sex,
-                village_code=self.village_code,
-                phone=self.phone,
-                segment=self.segment,
-                consent=Consent(
-                    given=self.consent,
-                    by=self.full_name.strip(),
-                    method=self.consent_method,
-                    at=now_iso() if self.consent else "",
-                ),
-                created_at=self.created_at or now_iso(),
-            )
+    def is_household(self) -> bool:
+        """True when the chosen segment is enrolled with the family."""
+        return self.segment in HOUSEHOLD_SEGMENTS
+
+    def income_value(self) -> int | None:
+        """The declared monthly income in rupiah (None blank, -1 not a number)."""
+        return parse_rupiah(self.income)
+
+    def contribution(self) -> Contribution | None:
+        """The monthly contribution the declared income implies (None until typed)."""
+        income = self.income_value()
+        if income is None or income < 0:
+            return None
+        return monthly_contribution(income, load_rates(), jht=self.jht)
+
+    def member_contribution(self) -> Contribution:
+        """What each family member enrolled alongside pays (no own income declared)."""
+        return monthly_contribution(0, load_rates())
+
+    def conversion_due(self) -> date | None:
+        """For an UMKM owner: when the subsidised year ends and paid membership is due."""
+        return conversion_due(self._details_for_record())
+
+    def has_content(self) -> bool:
+        """True once anything identifying was typed (an empty form is no draft)."""
+        return any((self.nik, self.full_name, self.kk, self.members, self.income)) or any(
+            v for v in self.details.values()
         )
 
-    def check(self, lang: str) -> Enrolment | None:
-        """The record if it is valid; otherwise None, with `errors` set per field."""
-        record = self.to_record()
-        problems = validate(record)
+    def title(self) -> str:
+        """How the draft is named on the home screen."""
+        return self.full_name.strip() or self.nik.strip() or "—"
+
+    def _details_for_record(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for spec in fields_for(self.segment):
+            typed = str(self.details.get(spec.key, "")).strip()
+            if not typed:
+                continue
+            if spec.kind == "date":
+                out[spec.key] = parse_typed_date(typed)
+            elif spec.kind == "area":
+                out[spec.key] = _parse_hectares(typed)
+            elif spec.kind == "money":
+                amount = parse_rupiah(typed)
+                out[spec.key] = amount if amount is not None else typed
+            elif spec.kind == "nib":
+                out[spec.key] = typed.replace(" ", "")
+            else:
+                out[spec.key] = typed
+        return out
+
+    def _consent(self) -> Consent:
+        return Consent(
+            given=self.consent,
+            by=(self.consent_by or self.full_name).strip(),
+            method=self.consent_method,
+            at=self.consent_at if self.consent else "",
+        )
+
+    def to_records(self) -> list[Enrolment]:
+        """The records this form describes, anchor first (not yet validated)."""
+        created = self.created_at or now_iso()
+        household = self.is_household()
+        consent = self._consent()
+        anchor = Enrolment(
+            client_id=self.client_id,
+            version=self.version + 1,
+            nik=normalise_nik(self.nik),
+            full_name=self.full_name,
+            birth_date=parse_typed_date(self.birth_date),
+            sex=self.sex,
+            village_code=self.village_code,
+            phone=self.phone,
+            segment=self.segment,
+            consent=consent,
+            created_at=created,
+            details=self._details_for_record(),
+            income=self.income_value(),
+            funding=self.funding,
+            jht=self.jht,
+            household=Household(self.kk, self.relation, self.client_id) if household else None,
+        )
+        records = [cleaned(anchor)]
+        if not household:
+            return records
+        for m in self.members:
+            member = Enrolment(
+                client_id=m.client_id,
+                version=m.version + 1,
+                nik=normalise_nik(m.nik),
+                full_name=m.full_name,
+                birth_date=parse_typed_date(m.birth_date),
+                sex=m.sex,
+                village_code=self.village_code,
+                phone="",
+                segment=self.segment,
+                # The adult who consented does so for the family (children included).
+                consent=consent,
+                created_at=m.created_at or created,
+                details={},
+                income=0,
+                funding=self.funding,
+                household=Household(self.kk, m.relation, self.client_id),
+            )
+            records.append(cleaned(member))
+        return records
+
+    def check(self, lang: str, *, with_consent: bool = True) -> list[Enrolment] | None:
+        """The records if all are valid; otherwise None, with errors set at each field.
+
+        Before the consent step (`with_consent=False`) consent is not yet judged.
+        """
+        records = self.to_records()
         errors: dict[str, str] = {}
-        for p in problems:
-            errors.setdefault(p.field, p.text(lang))
+        member_errors: list[dict[str, str]] = [{} for _ in self.members]
+        for i, record in enumerate(records):
+            for p in validate(record):
+                if p.field == "consent" and not with_consent:
+                    continue
+                if i == 0:
+                    errors.setdefault(p.field, p.text(lang))
+                elif p.field in MEMBER_FIELDS:
+                    member_errors[i - 1].setdefault(p.field, p.text(lang))
+        # The form always asks for income and who pays (older records may lack them).
+        if records[0].income is None:
+            errors.setdefault("income", _required(lang))
+        if not records[0].funding:
+            errors.setdefault("funding", _required(lang))
+        if len(records) > 1:
+            relations = [r.household.relation if r.household else "" for r in records]
+            for i, p in validate_members([r.nik for r in records], relations):
+                target = errors if i == 0 else member_errors[i - 1]
+                target.setdefault(p.field, p.text(lang))
         self.errors = errors
-        return None if problems else record
+        for member, found in zip(self.members, member_errors, strict=True):
+            member.errors = found
+        self.notify()
+        return None if errors or any(member_errors) else records
+
+    # -- drafts and corrections --------------------------------------------------
+    def to_draft(self) -> dict[str, Any]:
+        """Everything typed, as JSON-able data (errors and warnings are not kept)."""
+        skip = {"errors", "warning", "warned"}
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skip}
+        out["details"] = dict(self.details)
+        out["members"] = [
+            {k: v for k, v in asdict(m).items() if k != "errors"} for m in self.members
+        ]
+        return out
 
     @classmethod
-    def for_correction(
-        cls, record: Enrolment, problems: list[dict[str, str]], lang: str
-    ) -> EnrolmentForm:
-        """A form holding a record the server returned, with the server's reasons shown."""
-        form = cls(
-            nik=record.nik,
-            full_name=record.full_name,
-            birth_date=format_date(record.birth_date),
-            sex=record.sex,
-            kecamatan=record.village_code.rsplit(".", 1)[0],
-            village_code=record.village_code,
-            phone=record.phone,
-            segment=record.segment,
-            consent=record.consent.given,
-            consent_method=record.consent.method or "ticked",
-            client_id=record.client_id,
-            version=record.version,
-            created_at=record.created_at,
-        )
-        form.errors = {p.get("field", "record"): p.get(lang) or p.get("id", "") for p in problems}
+    def from_draft(cls, payload: dict[str, Any]) -> EnrolmentForm:
+        """A form as it was when its draft was saved; unknown keys are ignored."""
+        known = {f.name for f in fields(cls)} - {"errors", "warning", "warned", "members"}
+        form = cls(**{k: v for k, v in payload.items() if k in known})
+        member_keys = {f.name for f in fields(MemberForm)} - {"errors"}
+        form.members = [
+            MemberForm(**{k: v for k, v in m.items() if k in member_keys})
+            for m in payload.get("members", [])
+        ]
         return form
+
+    @classmethod
+    def for_correction(cls, items: list[StoredEnrolment], lang: str) -> EnrolmentForm:
+        """A form holding stored records (a person, or a whole household, anchor first),
+        with the server's reasons for returning them shown at the fields."""
+        anchor, rest = items[0], items[1:]
+        rec = anchor.record
+        details = {
+            k: format_date(v) if isinstance(v, str) and _looks_iso(v) else _typed(v)
+            for k, v in (rec.details or {}).items()
+        }
+        form = cls(
+            client_id=rec.client_id,
+            version=rec.version,
+            created_at=rec.created_at,
+            nik=rec.nik,
+            full_name=rec.full_name,
+            birth_date=format_date(rec.birth_date),
+            sex=rec.sex,
+            kecamatan=rec.village_code.rsplit(".", 1)[0],
+            village_code=rec.village_code,
+            phone=rec.phone,
+            segment=rec.segment,
+            details=details,
+            income="" if rec.income is None else str(rec.income),
+            # Records from before app version 2 name no funder: propose the usual one.
+            funding=rec.funding or DEFAULT_FUNDING.get(rec.segment, ""),
+            jht=rec.jht,
+            kk=rec.household.kk if rec.household else "",
+            relation=rec.household.relation if rec.household else "",
+            # Consent is asked again: a corrected record is a new statement.
+            consent_method=rec.consent.method or "ticked",
+            consent_by=rec.consent.by,
+        )
+        form.members = [
+            MemberForm(
+                client_id=m.record.client_id,
+                version=m.record.version,
+                nik=m.record.nik,
+                full_name=m.record.full_name,
+                birth_date=format_date(m.record.birth_date),
+                sex=m.record.sex,
+                relation=m.record.household.relation if m.record.household else "",
+                created_at=m.record.created_at,
+                errors=_server_errors(m.problems, lang),
+            )
+            for m in rest
+        ]
+        form.errors = _server_errors(anchor.problems, lang)
+        return form
+
+
+def _looks_iso(text: str) -> bool:
+    return len(text) == 10 and text[4] == "-" and text[7] == "-"
+
+
+def _typed(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return "" if value is None else str(value)
+
+
+def _server_errors(problems: list[dict[str, str]], lang: str) -> dict[str, str]:
+    return {p.get("field", "record"): p.get(lang) or p.get("id", "") for p in problems}
+
+
+def _required(lang: str) -> str:
+    return problem("", "required").text(lang)

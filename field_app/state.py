@@ -11,15 +11,22 @@ import asyncio
 import os
 import platform
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 
 import flet as ft
-from enrolment.roster import roster_hash
 
+from enrolment.card_check import CardCheck, check_card
 from enrolment.card_token import b64d
+from enrolment.records import Enrolment
+from enrolment.roster import roster_hash
 from field_app import sync_client
+from field_app.drafts import Debouncer
 from field_app.form import EnrolmentForm
 from field_app.i18n import t
-from field_app.store import Status, Store, StoredEnrolment
+from field_app.store import Draft, Status, Store, StoredEnrolment
+
+DRAFT_DELAY = 0.8  # seconds of quiet typing before the draft is written
+LIST_LIMIT = 50  # records rendered on the home screen; search narrows the rest
 
 
 @ft.observable
@@ -29,14 +36,22 @@ class AppState:
 
     store: Store
     lang: str = "id"
-    screen: str = "home"  # pair | home | form | card
+    screen: str = "home"  # pair | home | form | consent | card | verify
     records: list[StoredEnrolment] = field(default_factory=list)
+    drafts: list[Draft] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    today_count: int = 0
+    villages: list[str] = field(default_factory=list)  # village codes with records
     query: str = ""
+    village_filter: str = ""
+    segment_filter: str = ""
+    status_filter: str = ""  # "" | pending | sent | attention
     message: str = ""
     busy: bool = False
     form: EnrolmentForm = field(default_factory=EnrolmentForm)
     card: StoredEnrolment | None = None
+    card_text: str = ""  # QR text typed or scanned on the card-check screen
+    card_check: CardCheck | None = None
     # pairing screen
     server_url: str = ""
     pairing_code: str = ""
@@ -46,6 +61,10 @@ class AppState:
         self.server_url = self.store.get_setting("server_url") or "http://127.0.0.1:8700"
         self.officer = self.store.get_setting("officer")
         self.screen = "home" if self.store.get_setting("device_token") else "pair"
+        self._drafts = Debouncer(DRAFT_DELAY, self._save_draft)
+        self._draft_lock = asyncio.Lock()
+        self._sync_lock = asyncio.Lock()  # one sync at a time, background or tapped
+        self._unsubscribe = None
         self.refresh()
 
     @property
@@ -58,15 +77,56 @@ class AppState:
         self.lang = "en" if self.lang == "id" else "id"
         self.message = ""
 
-    def refresh(self) -> None:
-        """Reload the list and counters from the store."""
-        self.records = self.store.list_enrolments(self.query)
-        self.counts = self.store.count_by_status()
+    # -- home -----------------------------------------------------------------
+    def _load(self) -> dict[str, object]:
+        """Read what home shows (blocking: call from a worker thread or at start-up)."""
+        status = self.status_filter
+        statuses = [Status.CONFLICT, Status.REJECTED] if status == "attention" else [status]
+        records: list[StoredEnrolment] = []
+        for s in statuses:
+            records += self.store.list_enrolments(
+                self.query,
+                LIST_LIMIT,
+                village=self.village_filter,
+                segment=self.segment_filter,
+                status=s,
+            )
+        records.sort(key=lambda r: r.record.created_at, reverse=True)
+        midnight = datetime.now(UTC).strftime("%Y-%m-%dT00:00:00Z")
+        return {
+            "records": records[:LIST_LIMIT],
+            "drafts": self.store.drafts(),
+            "counts": self.store.count_by_status(),
+            "today_count": self.store.count_since(midnight),
+            "villages": self.store.villages_used(),
+        }
 
-    def search(self, query: str) -> None:
+    def _apply(self, loaded: dict[str, object]) -> None:
+        for name, value in loaded.items():
+            setattr(self, name, value)
+
+    def refresh(self) -> None:
+        """Reload the list, drafts and counters from the store, now."""
+        self._apply(self._load())
+
+    async def reload(self) -> None:
+        """Reload off the event loop; when several overlap (fast typing in the search
+        box), only the newest result is shown."""
+        self._reloads = getattr(self, "_reloads", 0) + 1
+        mine = self._reloads
+        loaded = await asyncio.to_thread(self._load)
+        if mine == self._reloads:
+            self._apply(loaded)
+
+    async def search(self, query: str) -> None:
         """Filter the list by name or NIK."""
         self.query = query
-        self.refresh()
+        await self.reload()
+
+    async def set_filter(self, name: str, value: str) -> None:
+        """Filter the list by `village`, `segment` or `status` ("" shows all)."""
+        setattr(self, f"{name}_filter", value)
+        await self.reload()
 
     # -- pairing ------------------------------------------------------------
     async def pair(self) -> None:
@@ -90,11 +150,49 @@ class AppState:
         self.busy, self.pairing_code = False, ""
         self.screen, self.message = "home", t("paired_ok", self.lang)
 
-    # -- enrolment ----------------------------------------------------------
+    # -- the form and its draft ---------------------------------------------------
+    def _open_form(self, form: EnrolmentForm) -> None:
+        if self._unsubscribe:
+            self._unsubscribe()
+        self._drafts.cancel()
+        self.form = form
+        # Observable listeners are held weakly: keep the bound method alive here.
+        self._form_listener = self._on_form_change
+        self._unsubscribe = form.subscribe(self._form_listener)
+        self.screen, self.message = "form", ""
+
+    def _on_form_change(self, _sender: object, name: str | None) -> None:
+        if name not in ("errors", "warning", "warned"):
+            self._drafts.poke()
+
+    async def _save_draft(self) -> None:
+        async with self._draft_lock:
+            form = self.form
+            if self.screen not in ("form", "consent") or not form.has_content():
+                return
+            # The snapshot is taken under the lock, so writes land in typing order.
+            payload, title = form.to_draft(), form.title()
+            await asyncio.to_thread(self.store.save_draft, form.client_id, title, payload)
+
     def new_enrolment(self) -> None:
         """Open an empty form."""
-        self.form = EnrolmentForm()
-        self.screen, self.message = "form", ""
+        self._open_form(EnrolmentForm())
+
+    def resume_draft(self, draft: Draft) -> None:
+        """Open an unfinished form where the officer left it."""
+        self._open_form(EnrolmentForm.from_draft(draft.payload))
+
+    async def discard_draft(self, draft: Draft) -> None:
+        """Throw an unfinished form away."""
+        await asyncio.to_thread(self.store.delete_draft, draft.draft_id)
+        await self.reload()
+
+    def open_record(self, item: StoredEnrolment) -> None:
+        """A synced record opens its card; any other opens the form to correct it."""
+        if item.status == Status.SENT and item.card_token:
+            self.open_card(item)
+        else:
+            self.edit_record(item)
 
     def open_card(self, item: StoredEnrolment) -> None:
         """Show a synced member's card (from local data: works offline)."""
@@ -102,30 +200,91 @@ class AppState:
             self.card, self.screen = item, "card"
 
     def edit_record(self, item: StoredEnrolment) -> None:
-        """Open a record in the form; saving makes a new version (the server may hold
-        the old one), shown with the server's reasons if it was returned."""
-        self.form = EnrolmentForm.for_correction(item.record, item.problems, self.lang)
-        self.screen, self.message = "form", ""
+        """Open a record (with its whole household) in the form; saving makes a new
+        version of each, shown with the server's reasons if it was returned."""
+        household = item.record.household
+        items = self.store.household(household.head) if household else []
+        if not items:
+            items = [item]
+        self._open_form(EnrolmentForm.for_correction(items, self.lang))
 
-    async def save(self) -> None:
-        """Validate and save the form; the record is on disk when this returns."""
-        record = self.form.check(self.lang)
-        if record is None:
+    async def leave_form(self) -> None:
+        """Back to home; what was typed stays as a draft to resume later."""
+        await self._drafts.flush()
+        self.go_home()
+
+    async def discard_form(self) -> None:
+        """Leave the form and throw its draft away."""
+        self._drafts.cancel()
+        async with self._draft_lock:
+            await asyncio.to_thread(self.store.delete_draft, self.form.client_id)
+        self.go_home()
+
+    def _check_duplicates(self, records: list[Enrolment]) -> tuple[dict[int, str], bool]:
+        """NIKs already on this tablet (errors by record index), and whether any NIK
+        is known to the server (a warning). Runs in a worker thread."""
+        own = {r.client_id for r in records}
+        on_tablet: dict[int, str] = {}
+        for i, r in enumerate(records):
+            if self.store.nik_exists(r.nik, r.client_id) and not self._nik_in(r.nik, own):
+                on_tablet[i] = t("nik_on_tablet", self.lang)
+        on_server = any(self._known_to_server(r.nik) for r in records)
+        return on_tablet, on_server
+
+    def _nik_in(self, nik: str, client_ids: set[str]) -> bool:
+        # A household re-saved while its members swap NIKs is not a duplicate of itself.
+        rows = self.store.list_enrolments(nik, 5)
+        return all(r.record.client_id in client_ids for r in rows if r.record.nik == nik)
+
+    async def review(self) -> None:
+        """Step 1 → 2: check the form (all but consent) and the NIKs, then ask consent."""
+        records = self.form.check(self.lang, with_consent=False)
+        if records is None:
             self.message = t("fix_errors", self.lang)
             return
-        if await asyncio.to_thread(self.store.nik_exists, record.nik, record.client_id):
-            self.form.errors = {**self.form.errors, "nik": t("nik_on_tablet", self.lang)}
+        on_tablet, on_server = await asyncio.to_thread(self._check_duplicates, records)
+        if on_tablet:
+            for i, text in on_tablet.items():
+                if i == 0:
+                    self.form.errors = {**self.form.errors, "nik": text}
+                else:
+                    self.form.members[i - 1].errors["nik"] = text
+            self.form.notify()
             self.message = t("fix_errors", self.lang)
             return
-        if not self.form.warned and await asyncio.to_thread(self._known_to_server, record.nik):
-            # Warn once; saving again goes ahead (the server merges or asks for review).
+        if on_server and not self.form.warned:
+            # Warn once; going on is allowed (the server merges or asks for review).
             self.form.warned = True
             self.form.warning = t("nik_on_server", self.lang)
             self.message = t("nik_on_server", self.lang)
             return
-        await asyncio.to_thread(self.store.save_enrolment, record)
-        self.refresh()
-        self.screen, self.message = "home", t("saved_ok", self.lang)
+        if not self.form.consent_by:
+            self.form.consent_by = self.form.full_name.strip()
+        self.screen, self.message = "consent", ""
+
+    def back_to_form(self) -> None:
+        """From the consent screen back to the form."""
+        self.screen, self.message = "form", ""
+
+    async def save(self) -> None:
+        """Validate with consent and save every record of the form in one transaction;
+        the records are on disk, and the draft gone, when this returns."""
+        records = self.form.check(self.lang)
+        if records is None:
+            bad_consent = set(self.form.errors) == {"consent"}
+            self.screen = "consent" if bad_consent else "form"
+            self.message = t("consent_needed" if bad_consent else "fix_errors", self.lang)
+            return
+        self._drafts.cancel()
+        async with self._draft_lock:
+            await asyncio.to_thread(
+                self.store.save_enrolments, records, draft_id=self.form.client_id
+            )
+        await self.reload()
+        self.screen = "home"
+        self.message = t(
+            "saved_ok_n" if len(records) > 1 else "saved_ok", self.lang, n=len(records)
+        )
 
     def _known_to_server(self, nik: str) -> bool:
         salt = self.store.get_setting("roster_salt")
@@ -136,6 +295,26 @@ class AppState:
         self.screen, self.message = "home", ""
         self.refresh()
 
+    # -- checking a card offline ---------------------------------------------------
+    def open_verify(self) -> None:
+        """Open the card-check screen."""
+        self.card_text, self.card_check = "", None
+        self.screen, self.message = "verify", ""
+
+    def set_card_text(self, text: str) -> None:
+        """The QR text changed: the previous verdict no longer applies."""
+        self.card_text, self.card_check = text, None
+
+    async def verify_card(self) -> None:
+        """Judge the typed or scanned QR text with the keys cached at the last sync."""
+        text = self.card_text
+
+        def run() -> CardCheck:
+            keys = {kid: b64d(x) for kid, x in self.store.public_keys().items()}
+            return check_card(text, keys, self.store.is_revoked, date.today())
+
+        self.card_check = await asyncio.to_thread(run)
+
     # -- sync ----------------------------------------------------------------
     def has_pending(self) -> bool:
         """True while records wait to be sent."""
@@ -143,17 +322,32 @@ class AppState:
 
     async def auto_sync(self) -> bool | None:
         """A background attempt: quiet unless it delivers something. None if skipped."""
-        if self.busy or self.screen == "pair":
+        if self.busy or self.screen == "pair" or self._sync_lock.locked():
             return None
         return await self.sync(quiet=True)
 
+    async def sync_now(self) -> None:
+        """The Sync button (Flet passes an event to handlers that take parameters, so
+        the button cannot call `sync(quiet=...)` directly)."""
+        await self.sync()
+
     async def sync(self, quiet: bool = False) -> bool:
-        """Send every pending record; report progress and the outcome. True on success."""
-        if self.busy:
-            return False
-        self.busy = True
-        if not quiet:
-            self.message = t("syncing", self.lang, sent=0, kb=0)
+        """Send every pending record; report progress and the outcome. True on success.
+
+        A tap on Sync during a background attempt waits for it, then runs and reports:
+        the officer always gets an answer to the button.
+        """
+        async with self._sync_lock:
+            if not quiet:
+                self.busy = True
+                self.message = t("syncing", self.lang, sent=0, kb=0)
+            try:
+                return await self._sync_once(quiet)
+            finally:
+                self.busy = False
+                await self.reload()
+
+    async def _sync_once(self, quiet: bool) -> bool:
         loop = asyncio.get_running_loop()
 
         def progress(sent: int, nbytes: int) -> None:
@@ -166,17 +360,13 @@ class AppState:
             if not quiet or exc.kind == "unauthorized":
                 self.message = t(f"err_{exc.kind}", self.lang)
             return False
-        else:
-            if report.sent or not quiet:
-                self.message = (
-                    t("sync_done", self.lang, accepted=report.accepted, set_aside=report.set_aside)
-                    if report.sent
-                    else t("sync_nothing", self.lang)
-                )
-            return True
-        finally:
-            self.busy = False
-            self.refresh()
+        if report.sent or not quiet:
+            self.message = (
+                t("sync_done", self.lang, accepted=report.accepted, set_aside=report.set_aside)
+                if report.sent
+                else t("sync_nothing", self.lang)
+            )
+        return True
 
 
 def data_dir() -> str:

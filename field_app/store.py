@@ -61,6 +61,24 @@ MIGRATIONS: list[str] = [
     CREATE TABLE revoked_cards (serial INTEGER PRIMARY KEY);
     CREATE TABLE roster (hash TEXT PRIMARY KEY);
     """,
+    # 3: drafts saved while the officer types; households (all members of one family
+    # are found by their anchor's client id); indexes for the home screen's filters and
+    # newest-first list over tens of thousands of records. (created_at, full_name) lets
+    # a name search that matches nothing scan the index alone, not 50,000 payloads.
+    """
+    CREATE TABLE drafts (
+        draft_id   TEXT PRIMARY KEY,
+        title      TEXT NOT NULL,
+        payload    TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    ALTER TABLE enrolments ADD COLUMN household_head TEXT;
+    CREATE INDEX enrolments_household ON enrolments(household_head)
+        WHERE household_head IS NOT NULL;
+    CREATE INDEX enrolments_created_name ON enrolments(created_at, full_name);
+    CREATE INDEX enrolments_village ON enrolments(village_code, created_at);
+    CREATE INDEX enrolments_segment ON enrolments(segment, created_at);
+    """,
 ]
 
 
@@ -73,6 +91,16 @@ class StoredEnrolment:
     member_no: str | None
     card_token: str | None
     problems: list[dict[str, str]]
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An unfinished form, kept so the officer can leave and come back (even after a restart)."""
+
+    draft_id: str
+    title: str  # what the home screen shows, e.g. the name typed so far
+    payload: dict[str, Any]  # the form's fields (EnrolmentForm.to_draft)
     updated_at: str
 
 
@@ -144,30 +172,43 @@ class Store:
     # -- enrolments -------------------------------------------------------
     def save_enrolment(self, record: Enrolment) -> None:
         """Insert a new record, or replace an unsent/returned one, as pending."""
-        payload = json.dumps(record_to_wire(record), ensure_ascii=False, separators=(",", ":"))
+        self.save_enrolments([record])
+
+    def save_enrolments(self, records: list[Enrolment], *, draft_id: str = "") -> None:
+        """Save records (e.g. every member of a household) as pending in ONE transaction,
+        and drop the draft they came from in the same transaction: on disk either the
+        whole household and no draft, or nothing new and the draft."""
         stamp = now_iso()
+        rows = [
+            (
+                r.client_id,
+                r.version,
+                json.dumps(record_to_wire(r), ensure_ascii=False, separators=(",", ":")),
+                Status.PENDING,
+                r.nik,
+                r.full_name,
+                r.village_code,
+                r.segment,
+                r.created_at or stamp,
+                stamp,
+                r.household.head if r.household else None,
+            )
+            for r in records
+        ]
         with self._tx() as db:
-            db.execute(
+            db.executemany(
                 """INSERT INTO enrolments(client_id, version, payload, status, nik, full_name,
-                       village_code, segment, created_at, updated_at)
-                   VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                       village_code, segment, created_at, updated_at, household_head)
+                   VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT(client_id) DO UPDATE SET version=excluded.version,
                        payload=excluded.payload, status=excluded.status, nik=excluded.nik,
                        full_name=excluded.full_name, village_code=excluded.village_code,
-                       segment=excluded.segment, problems='[]', updated_at=excluded.updated_at""",
-                (
-                    record.client_id,
-                    record.version,
-                    payload,
-                    Status.PENDING,
-                    record.nik,
-                    record.full_name,
-                    record.village_code,
-                    record.segment,
-                    record.created_at or stamp,
-                    stamp,
-                ),
+                       segment=excluded.segment, problems='[]', updated_at=excluded.updated_at,
+                       household_head=excluded.household_head""",
+                rows,
             )
+            if draft_id:
+                db.execute("DELETE FROM drafts WHERE draft_id=?", (draft_id,))
 
     def _row(self, row: sqlite3.Row) -> StoredEnrolment:
         return StoredEnrolment(
@@ -187,26 +228,120 @@ class Store:
             ).fetchone()
         return self._row(row) if row else None
 
-    def list_enrolments(self, query: str = "", limit: int = 200) -> list[StoredEnrolment]:
-        """Newest first; `query` matches a name part or the start of a NIK."""
-        sql = "SELECT * FROM enrolments"
+    def list_enrolments(
+        self,
+        query: str = "",
+        limit: int = 200,
+        *,
+        village: str = "",
+        segment: str = "",
+        status: str = "",
+    ) -> list[StoredEnrolment]:
+        """Newest first, optionally filtered by village, segment and status.
+
+        `query` of digits matches the start of a NIK (an index range, so it stays fast
+        on a full tablet); any other `query` matches part of a name, any case.
+        """
+        where: list[str] = []
         args: list[Any] = []
-        if query.strip():
-            sql += " WHERE full_name LIKE ? OR nik LIKE ?"
-            args += [f"%{query.strip()}%", f"{query.strip()}%"]
+        q = query.strip()
+        digits = q.replace(" ", "")
+        if digits.isdigit():
+            # Same as `nik LIKE 'q%'` but able to use the index on nik (':' sorts after '9').
+            where.append("nik >= ? AND nik < ?")
+            args += [digits, digits + ":"]
+        elif q:
+            where.append("full_name LIKE ? ESCAPE '\\'")
+            escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            args.append(f"%{escaped}%")
+        for column, value in (("village_code", village), ("segment", segment), ("status", status)):
+            if value:
+                where.append(f"{column} = ?")
+                args.append(value)
+        sql = "SELECT * FROM enrolments"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY created_at DESC, client_id LIMIT ?"
         args.append(limit)
         with self._lock:
             rows = self._db.execute(sql, args).fetchall()
         return [self._row(r) for r in rows]
 
+    def household(self, head_client_id: str) -> list[StoredEnrolment]:
+        """Every record of one household, the anchor first, then in the order added."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM enrolments WHERE household_head=? "
+                "ORDER BY client_id<>household_head, rowid",
+                (head_client_id,),
+            ).fetchall()
+        return [self._row(r) for r in rows]
+
+    def villages_used(self) -> list[str]:
+        """The village codes this tablet has enrolled in (for the home filter)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT DISTINCT village_code FROM enrolments ORDER BY 1"
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def count_since(self, since_iso: str) -> int:
+        """How many records were created at or after `since_iso` (today's work)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT COUNT(*) FROM enrolments WHERE created_at >= ?", (since_iso,)
+            ).fetchone()
+        return int(row[0])
+
+    # -- drafts ---------------------------------------------------------------
+    def save_draft(self, draft_id: str, title: str, payload: dict[str, Any]) -> None:
+        """Store (or overwrite) an unfinished form."""
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO drafts(draft_id, title, payload, updated_at) VALUES(?, ?, ?, ?) "
+                "ON CONFLICT(draft_id) DO UPDATE SET title=excluded.title, "
+                "payload=excluded.payload, updated_at=excluded.updated_at",
+                (draft_id, title, text, now_iso()),
+            )
+
+    def drafts(self) -> list[Draft]:
+        """Unfinished forms, most recently touched first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM drafts ORDER BY updated_at DESC, draft_id"
+            ).fetchall()
+        return [
+            Draft(r["draft_id"], r["title"], json.loads(r["payload"]), r["updated_at"])
+            for r in rows
+        ]
+
+    def get_draft(self, draft_id: str) -> Draft | None:
+        """One draft by id."""
+        with self._lock:
+            r = self._db.execute("SELECT * FROM drafts WHERE draft_id=?", (draft_id,)).fetchone()
+        return (
+            Draft(r["draft_id"], r["title"], json.loads(r["payload"]), r["updated_at"])
+            if r
+            else None
+        )
+
+    def delete_draft(self, draft_id: str) -> None:
+        """Discard a draft."""
+        with self._tx() as db:
+            db.execute("DELETE FROM drafts WHERE draft_id=?", (draft_id,))
+
     def count_by_status(self) -> dict[str, int]:
-        """How many records are in each status."""
+        """How many records are in each status (absent when none), drafts under `"draft"`."""
         with self._lock:
             rows = self._db.execute(
                 "SELECT status, COUNT(*) FROM enrolments GROUP BY status"
             ).fetchall()
-        return {r[0]: r[1] for r in rows}
+            drafts = self._db.execute("SELECT COUNT(*) FROM drafts").fetchone()[0]
+        counts = {r[0]: r[1] for r in rows}
+        if drafts:
+            counts["draft"] = drafts
+        return counts
 
     def nik_exists(self, nik: str, except_client_id: str = "") -> bool:
         """True if another record on this tablet has this NIK."""

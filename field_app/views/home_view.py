@@ -1,15 +1,20 @@
-"""Home: today's work at a glance, sync, search, and the list of enrolments."""
+"""Home: today's work at a glance, sync, drafts, search and filters, the list of enrolments."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import flet as ft
 
 from enrolment import areas
-from enrolment.segments import segment_name
+from enrolment.household import relation_name
+from enrolment.segment_details import conversion_due
+from enrolment.segments import Segment, segment_name
+from field_app.form import format_date
 from field_app.i18n import t
-from field_app.state import AppState
-from field_app.store import Status, StoredEnrolment
-from field_app.views.common import TOUCH, big_button, message_bar, page_frame
+from field_app.state import LIST_LIMIT, AppState
+from field_app.store import Draft, Status, StoredEnrolment
+from field_app.views.common import TOUCH, big_button, bind, message_bar, page_frame, picker
 
 _STATUS_COLOURS = {
     Status.PENDING: ft.Colors.AMBER_100,
@@ -17,19 +22,99 @@ _STATUS_COLOURS = {
     Status.CONFLICT: ft.Colors.ORANGE_200,
     Status.REJECTED: ft.Colors.RED_100,
 }
+_ALL = "*"  # the "no filter" option (a dropdown cannot hold an empty key)
 
 
-def _counter(label: str, value: int) -> ft.Control:
-    return ft.Container(
-        ft.Column(
-            [ft.Text(str(value), size=26, weight=ft.FontWeight.BOLD), ft.Text(label, size=14)],
-            spacing=2,
-            horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+def _counter(state: AppState, label: str, value: int, status: str | None) -> ft.Control:
+    """A count of today's work; tapping a status count filters the list by it."""
+    active = status is not None and state.status_filter == status
+
+    async def toggle(e: ft.Event) -> None:
+        await state.set_filter("status", "" if active else (status or ""))
+
+    content = ft.Column(
+        [ft.Text(str(value), size=26, weight=ft.FontWeight.BOLD), ft.Text(label, size=14)],
+        spacing=2,
+        horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+        alignment=ft.MainAxisAlignment.CENTER,
+        tight=True,
+    )
+    if status is None:
+        return ft.Container(
+            content,
+            height=80,
+            alignment=ft.Alignment.CENTER,
+            border_radius=10,
+            bgcolor=ft.Colors.SURFACE_CONTAINER_HIGH,
+            col={"xs": 6, "sm": 3},
+        )
+    # A real button: screen readers announce it, and a tap filters the list by status.
+    return ft.FilledTonalButton(
+        content=content,
+        on_click=toggle,
+        height=80,
+        style=ft.ButtonStyle(
+            shape=ft.RoundedRectangleBorder(radius=10),
+            bgcolor=ft.Colors.PRIMARY_CONTAINER if active else ft.Colors.SURFACE_CONTAINER_HIGH,
+            color=ft.Colors.ON_SURFACE,
+            padding=8,
         ),
-        padding=10,
+        col={"xs": 6, "sm": 3},
+    )
+
+
+def _local_time(iso: str) -> str:
+    try:
+        stamp = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return iso
+    return stamp.strftime("%d-%m-%Y %H:%M")
+
+
+def _draft_tile(state: AppState, draft: Draft) -> ft.Control:
+    lang = state.lang
+
+    async def discard(e: ft.Event) -> None:
+        await state.discard_draft(draft)
+
+    segment = draft.payload.get("segment", "")
+    lines: list[ft.Control] = [
+        ft.Text(draft.title, size=18, weight=ft.FontWeight.W_600),
+        ft.Text(
+            " · ".join(
+                x
+                for x in (
+                    t("draft_saved_at", lang, time=_local_time(draft.updated_at)),
+                    segment_name(segment, lang) if segment else "",
+                )
+                if x
+            ),
+            size=14,
+        ),
+    ]
+    return ft.Container(
+        ft.Row(
+            [
+                ft.Column(lines, spacing=2, expand=True),
+                ft.FilledTonalButton(
+                    content=ft.Text(t("resume", lang), size=16),
+                    height=48,
+                    on_click=lambda e: state.resume_draft(draft),
+                ),
+                ft.IconButton(
+                    ft.Icons.DELETE_OUTLINE,
+                    tooltip=t("discard", lang),
+                    width=48,
+                    height=48,
+                    on_click=discard,
+                ),
+            ],
+            vertical_alignment=ft.CrossAxisAlignment.CENTER,
+        ),
+        padding=12,
+        border=ft.Border.all(1, ft.Colors.AMBER_300),
+        bgcolor=ft.Colors.AMBER_50,
         border_radius=10,
-        bgcolor=ft.Colors.SURFACE_CONTAINER_HIGH,
-        expand=True,
     )
 
 
@@ -43,6 +128,12 @@ def _record_tile(state: AppState, item: StoredEnrolment) -> ft.Control:
         ft.Text(rec.full_name, size=18, weight=ft.FontWeight.W_600),
         ft.Text(subtitle, size=14),
     ]
+    if rec.household is not None:
+        family = t("household_of", lang, kk=rec.household.kk)
+        lines.append(ft.Text(f"{family} · {relation_name(rec.household.relation, lang)}", size=14))
+    due = conversion_due(rec.details or {}) if rec.segment == Segment.UMKM_OWNER else None
+    if due is not None:
+        lines.append(ft.Text(t("conversion_due", lang, date=format_date(due.isoformat())), size=14))
     if item.member_no:
         lines.append(ft.Text(f"{t('member_no', lang)}: {item.member_no}", size=15))
     for p in item.problems:
@@ -79,6 +170,45 @@ def _record_tile(state: AppState, item: StoredEnrolment) -> ft.Control:
     )
 
 
+def _filters(state: AppState) -> ft.Control:
+    lang = state.lang
+    villages = [(_ALL, t("all_villages", lang))] + [
+        (code, areas.area_name(code)) for code in state.villages
+    ]
+    segments = [(_ALL, t("all_segments", lang))] + [
+        (s.value, segment_name(s, lang)) for s in Segment
+    ]
+
+    def choose(name: str):
+        async def pick(value: str) -> None:
+            await state.set_filter(name, "" if value == _ALL else value)
+
+        return pick
+
+    return ft.ResponsiveRow(
+        [
+            ft.Container(
+                picker(
+                    t("filter_village", lang),
+                    state.village_filter or _ALL,
+                    villages,
+                    choose("village"),
+                ),
+                col={"xs": 12, "sm": 6},
+            ),
+            ft.Container(
+                picker(
+                    t("filter_segment", lang),
+                    state.segment_filter or _ALL,
+                    segments,
+                    choose("segment"),
+                ),
+                col={"xs": 12, "sm": 6},
+            ),
+        ]
+    )
+
+
 @ft.component
 def HomeView(state: AppState) -> ft.Control:
     """The officer's home screen."""
@@ -87,18 +217,30 @@ def HomeView(state: AppState) -> ft.Control:
     tiles = [_record_tile(state, item) for item in state.records] or [
         ft.Text(t("empty_list", lang), size=16, italic=True)
     ]
+    if len(state.records) >= LIST_LIMIT:
+        tiles.append(ft.Text(t("list_more", lang, n=LIST_LIMIT), size=14, italic=True))
+    drafts: list[ft.Control] = []
+    if state.drafts:
+        drafts = [
+            ft.Text(t("drafts_title", lang), size=18, weight=ft.FontWeight.W_600),
+            *[_draft_tile(state, d) for d in state.drafts],
+        ]
     return page_frame(
         t("app_title", lang),
         t("switch_lang", lang),
         lambda e: state.toggle_lang(),
         [
-            ft.Row(
+            ft.ResponsiveRow(
                 [
-                    _counter(t("count_pending", lang), counts.get(Status.PENDING, 0)),
-                    _counter(t("count_sent", lang), counts.get(Status.SENT, 0)),
-                    _counter(t("count_attention", lang), attention),
+                    _counter(state, t("count_draft", lang), counts.get("draft", 0), None),
+                    _counter(
+                        state, t("count_pending", lang), counts.get(Status.PENDING, 0), "pending"
+                    ),
+                    _counter(state, t("count_sent", lang), counts.get(Status.SENT, 0), "sent"),
+                    _counter(state, t("count_attention", lang), attention, "attention"),
                 ]
             ),
+            ft.Text(t("today", lang, n=state.today_count), size=15),
             # Side by side on a tablet, stacked on a phone.
             ft.ResponsiveRow(
                 [
@@ -108,28 +250,40 @@ def HomeView(state: AppState) -> ft.Control:
                             lambda e: state.new_enrolment(),
                             icon=ft.Icons.PERSON_ADD,
                         ),
-                        col={"xs": 12, "sm": 6},
+                        col={"xs": 12, "sm": 4},
                     ),
                     ft.Container(
                         big_button(
                             t("sync_button", lang),
-                            state.sync,
+                            state.sync_now,
                             primary=False,
                             icon=ft.Icons.SYNC,
                             disabled=state.busy,
                         ),
-                        col={"xs": 12, "sm": 6},
+                        col={"xs": 12, "sm": 4},
+                    ),
+                    ft.Container(
+                        big_button(
+                            t("verify_button", lang),
+                            lambda e: state.open_verify(),
+                            primary=False,
+                            icon=ft.Icons.QR_CODE_SCANNER,
+                        ),
+                        col={"xs": 12, "sm": 4},
                     ),
                 ]
             ),
+            *([ft.ProgressBar()] if state.busy else []),
             message_bar(state.message),
+            *drafts,
             ft.TextField(
                 label=t("search", lang),
                 value=state.query,
                 height=TOUCH,
                 prefix_icon=ft.Icons.SEARCH,
-                on_change=lambda e: state.search(e.control.value),
+                on_change=bind(state.search, lambda e: e.control.value),
             ),
+            _filters(state),
             *tiles,
         ],
     )

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import need
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, need  # noqa: F401 (re-exported)
 from tests.live import OUTPUT
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 SCREENS = OUTPUT / "screens"
 
 
@@ -37,33 +27,90 @@ class FletPage:
         self.page.locator("flt-semantics-placeholder").dispatch_event("click")
         self.page.wait_for_selector("flt-semantics", state="attached", timeout=30_000)
 
+    def reveal(self, locator):
+        """Scroll `locator` into view and let Flutter finish scrolling before a tap:
+        a tap computed while the content still moves lands on a neighbour."""
+        from playwright.sync_api import Error
+
+        box = None
+        try:
+            locator.scroll_into_view_if_needed(timeout=5000)
+        except Error:  # re-rendered meanwhile: the tap re-resolves the locator
+            return locator
+        for _ in range(10):
+            time.sleep(0.1)
+            try:
+                now = locator.bounding_box(timeout=2000)
+            except Error:
+                return locator
+            if now is not None and now == box:
+                break
+            box = now
+        return locator
+
     def textbox(self, label: str):
         return self.page.get_by_role("textbox", name=label, exact=True)
 
     def fill(self, label: str, value: str) -> None:
         """Type into the text box labelled `label`."""
-        box = self.textbox(label)
-        box.click()
-        box.fill(value)
+        # Focusing re-lays out the semantics tree (the field may scroll into view), and
+        # Flutter can hand the DOM input to another field meanwhile: let it settle, find
+        # the box again, and check the text landed there.
+        for attempt in range(3):
+            box = self.reveal(self.textbox(label))
+            # Focus through the DOM rather than a pointer tap: a tap aimed at a field
+            # while Flutter still scrolls can land on a neighbour (a radio button).
+            if attempt == 0:
+                box.focus()
+            else:
+                box.click()
+            time.sleep(0.2)
+            box = self.textbox(label)
+            box.fill(value)
+            time.sleep(0.1)
+            if box.input_value() == value:
+                return
+        raise AssertionError(f"could not type into {label!r}")
 
     def click(self, name: str, role: str = "button") -> None:
         """Tap the control with this accessible name."""
-        self.page.get_by_role(role, name=name, exact=True).click()
+        self.reveal(self.page.get_by_role(role, name=name, exact=True)).click()
 
     def pick(self, label: str, option: str) -> None:
         """Open the dropdown labelled `label` and choose `option`."""
-        self.textbox(label).click()
-        self.page.get_by_role("button", name=option, exact=True).click()
+        choice = self.page.get_by_role("button", name=option, exact=True)
+        for _ in range(3):
+            self.reveal(self.textbox(label)).click()
+            try:
+                choice.first.wait_for(state="visible", timeout=4000)
+            except Exception:  # the tap landed while the layout moved: tap again
+                self.page.keyboard.press("Escape")
+                continue
+            choice.first.click()
+            return
+        self.shot("failure")
+        raise AssertionError(f"option {option!r} of {label!r} did not appear")
 
-    def wait_text(self, text: str, timeout: float = 20.0) -> None:
+    def wait_text(self, text: str, timeout: float = 20.0, *, ignore_case: bool = False) -> None:
         """Wait until `text` is part of what the page shows."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if text in self.visible_text():
+            shown = self.visible_text()
+            if text in shown or (ignore_case and text.casefold() in shown.casefold()):
                 return
             time.sleep(0.2)
         self.shot("failure")
         raise AssertionError(f"{text!r} not shown; page shows: {self.visible_text()[:2000]}")
+
+    def wait_gone(self, text: str, timeout: float = 20.0) -> None:
+        """Wait until `text` is no longer shown (e.g. a filter has narrowed the list)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text not in self.visible_text():
+                return
+            time.sleep(0.2)
+        self.shot("failure")
+        raise AssertionError(f"{text!r} still shown")
 
     def visible_text(self) -> str:
         """All text exposed to assistive technology, labels included."""
@@ -79,17 +126,6 @@ class FletPage:
         time.sleep(0.4)  # let the canvas paint the frame the semantics already describe
         path = SCREENS / f"{self.name}-{label}.png"
         return self.page.screenshot(path=str(path))
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    need(os.path.exists(CHROMIUM), f"Chromium at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture

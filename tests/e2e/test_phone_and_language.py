@@ -29,7 +29,7 @@ def test_phone_pairing_language_switch_and_field_errors(tmp_path, phone):
         ui.fill("NIK (16 digits)", "5203074508900001")
         ui.fill("Full name", "Siti Aminah")
         ui.click("Male", role="radio")  # the NIK says a woman
-        ui.click("Save")
+        ui.click("Continue to consent")
         ui.wait_text("This NIK belongs to a female person, but male is chosen.")
         ui.wait_text("Required.")  # no village picked
         ui.wait_text("Check the fields in red.")
@@ -37,7 +37,7 @@ def test_phone_pairing_language_switch_and_field_errors(tmp_path, phone):
 
         ui.click("Bahasa Indonesia")
         ui.wait_text("Data peserta")
-        ui.click("Batal")
+        ui.click("Buang formulir")
         ui.wait_text("Belum ada pendaftaran.")
     finally:
         app.stop()

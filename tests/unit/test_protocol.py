@@ -43,7 +43,10 @@ def test_round_trip_rebuilds_every_token_exactly():
         RecordResult(recs[0].client_id, 1, Outcome.CREATED, "LT0000001", token_for(recs[0], 1)),
         # merged into a member whose stored name differs in case: the name travels
         RecordResult(
-            recs[1].client_id, 1, Outcome.MERGED, "LT0000002",
+            recs[1].client_id,
+            1,
+            Outcome.MERGED,
+            "LT0000002",
             token_for(recs[1], 2, name="ORANG UJI 2", expires=date(2030, 1, 1)),
         ),
         RecordResult(recs[2].client_id, 1, Outcome.CONFLICT, problems=[{"code": "x"}]),

@@ -10,6 +10,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from enrolment.protocol import Outcome, RecordResult
 from field_app import outbox
 from field_app.store import MIGRATIONS, Status, Store
@@ -113,3 +115,60 @@ def test_database_of_an_older_schema_opens_with_every_record(tmp_path):
     store = Store(db)
     assert store.schema_version == len(MIGRATIONS)
     assert store.pending(10) == [rec]
+
+
+def test_household_is_saved_in_one_transaction_with_its_draft_removed(tmp_path):
+    from dataclasses import replace
+
+    from enrolment.household import Household
+
+    store = Store(tmp_path / "app.db")
+    head = person(10, segment="poor_household")
+    kk = "5203071203150007"
+    records = [replace(head, household=Household(kk, "head", head.client_id))] + [
+        replace(
+            person(n, segment="poor_household"), household=Household(kk, "child", head.client_id)
+        )
+        for n in (11, 12)
+    ]
+    store.save_draft(head.client_id, "Orang Uji 10", {"nik": head.nik})
+    # A failure half-way (here: a record that cannot be stored) leaves nothing behind.
+    broken = replace(records[2], nik=None)
+    with pytest.raises(sqlite3.IntegrityError):
+        store.save_enrolments([*records[:2], broken], draft_id=head.client_id)
+    assert store.list_enrolments() == [] and len(store.drafts()) == 1
+    store.save_enrolments(records, draft_id=head.client_id)
+    assert [i.record.client_id for i in store.household(head.client_id)][0] == head.client_id
+    assert len(store.household(head.client_id)) == 3
+    assert store.drafts() == []
+
+
+def test_drafts_round_trip_and_are_counted(tmp_path):
+    store = Store(tmp_path / "app.db")
+    store.save_draft("d1", "Siti", {"nik": "5203", "members": [{"nik": "1"}]})
+    store.save_draft("d1", "Siti Aminah", {"nik": "52030745"})
+    [draft] = store.drafts()
+    assert (draft.title, draft.payload) == ("Siti Aminah", {"nik": "52030745"})
+    assert store.count_by_status()["draft"] == 1
+    store.delete_draft("d1")
+    assert store.get_draft("d1") is None
+
+
+def test_list_filters_by_village_segment_status_and_escapes_wildcards(tmp_path):
+    store = Store(tmp_path / "app.db")
+    store.save_enrolments(
+        [
+            person(1, name="Baiq 100%", segment="umkm_owner"),
+            person(2, name="Lalu Ahmad", village="52.03.07.1002"),
+        ]
+    )
+    assert [i.record.full_name for i in store.list_enrolments(segment="umkm_owner")] == [
+        "Baiq 100%"
+    ]
+    assert [i.record.full_name for i in store.list_enrolments(village="52.03.07.1002")] == [
+        "Lalu Ahmad"
+    ]
+    assert [i.record.full_name for i in store.list_enrolments("0%")] == ["Baiq 100%"]
+    assert store.list_enrolments("_") == []
+    assert store.list_enrolments(status="sent") == []
+    assert store.villages_used() == ["52.03.07.1001", "52.03.07.1002"]

@@ -1,0 +1,101 @@
+"""Monthly contributions of informal (BPU) participants, computed from declared income.
+
+The numbers live in `assets/contribution_rates.json`, never in code: `load_rates()`
+reads that file (the only I/O here) and `rates_from_dict` turns it into `Rates`, so the
+calculator itself is a pure function that tests can feed any table.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from enrolment.areas import ASSETS_DIR
+
+RATES_FILE = ASSETS_DIR / "contribution_rates.json"
+
+#: Who pays the contribution: stable wire codes and their names.
+FUNDING_SOURCES: dict[str, dict[str, str]] = {
+    "self": {"id": "Mandiri (peserta sendiri)", "en": "Self-paid"},
+    "add": {"id": "Alokasi Dana Desa (ADD)", "en": "Village budget (ADD)"},
+    "dbhcht": {"id": "DBHCHT (cukai tembakau)", "en": "Tobacco excise fund (DBHCHT)"},
+    "apbd": {"id": "APBD Kabupaten", "en": "Regency budget (APBD)"},
+    "employer": {"id": "Pemberi kerja", "en": "Employer"},
+}
+
+
+def funding_name(code: str, lang: str = "id") -> str:
+    """Display name of a funding source code; the code itself if unknown."""
+    return FUNDING_SOURCES.get(code, {}).get(lang, code)
+
+
+@dataclass(frozen=True)
+class Rates:
+    """The contribution table: JKK as a share of income within bounds, JKM flat, JHT a share."""
+
+    jkk_rate: Decimal
+    jkk_min: int
+    jkk_max: int
+    jkm_flat: int
+    jht_rate: Decimal
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One month's contribution in whole rupiah."""
+
+    jkk: int  # work-accident insurance
+    jkm: int  # death insurance
+    jht: int  # old-age savings (0 unless chosen)
+
+    @property
+    def total(self) -> int:
+        """What is paid each month."""
+        return self.jkk + self.jkm + self.jht
+
+
+def rates_from_dict(table: dict[str, Any]) -> Rates:
+    """Rates from the parsed JSON table; raises KeyError/ValueError if it is incomplete."""
+    return Rates(
+        jkk_rate=Decimal(str(table["jkk"]["rate"])),
+        jkk_min=int(table["jkk"]["min"]),
+        jkk_max=int(table["jkk"]["max"]),
+        jkm_flat=int(table["jkm"]["flat"]),
+        jht_rate=Decimal(str(table["jht"]["rate"])),
+    )
+
+
+@cache
+def load_rates(path: Path = RATES_FILE) -> Rates:
+    """The rates in the shipped data file (read once per process)."""
+    with Path(path).open(encoding="utf-8") as f:
+        return rates_from_dict(json.load(f))
+
+
+def _rupiah(amount: Decimal) -> int:
+    # Whole rupiah, half up: what a payment slip shows.
+    return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def monthly_contribution(income: int, rates: Rates, *, jht: bool = False) -> Contribution:
+    """The monthly contribution implied by a declared monthly `income` (rupiah).
+
+    JKK is `jkk_rate` of income clamped to [jkk_min, jkk_max]; JKM is flat; JHT is
+    `jht_rate` of income, only if the person chooses it. Negative income counts as 0.
+    """
+    income = max(0, int(income))
+    jkk = min(rates.jkk_max, max(rates.jkk_min, _rupiah(rates.jkk_rate * income)))
+    return Contribution(
+        jkk=jkk,
+        jkm=rates.jkm_flat,
+        jht=_rupiah(rates.jht_rate * income) if jht else 0,
+    )
+
+
+def format_rupiah(amount: int) -> str:
+    """`Rp 1.234.567`: Indonesian thousands separators."""
+    return "Rp " + f"{amount:,}".replace(",", ".")

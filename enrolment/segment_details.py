@@ -1,0 +1,170 @@
+"""What each segment records beyond identity, and the rules for it.
+
+`SEGMENT_FIELDS` is the single description of the segment-specific fields: the
+tablet renders its form from it and `validate_details` (called by
+`records.validate`, so the server applies it too) checks a record's `details`
+against it. Problems name the field as `details.<key>`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from enrolment import areas
+from enrolment.problems import Problem, problem
+from enrolment.segments import Segment
+
+#: Start-up cash an UMKM owner receives from the programme, in rupiah (inclusive).
+STARTUP_CASH_MIN, STARTUP_CASH_MAX = 500_000, 1_000_000
+#: After this long the UMKM owner's subsidised membership converts to a paid one.
+CONVERSION_AFTER_YEARS = 1
+MAX_LAND_HA = 100.0
+MAX_TEXT = 100
+EARLIEST_DATE = date(1950, 1, 1)
+
+
+@dataclass(frozen=True)
+class DetailField:
+    """One segment-specific field: its key in `details`, its kind, and whether it is required.
+
+    Kinds: `text`, `date` (ISO, not in the future), `area` (hectares), `money`
+    (start-up cash in rupiah), `choice` (one of `choices`), `village` (home-regency
+    village code), `nib` (13-digit business licence number).
+    """
+
+    key: str
+    kind: str
+    required: bool = True
+    choices: tuple[str, ...] = ()
+
+
+BUSINESS_TYPES = ("food", "craft", "trade", "service", "farming", "fishery", "other")
+MIGRATION_PHASES = ("before", "during", "after")
+
+_OFFICIAL = (
+    DetailField("position", "text"),
+    DetailField("office_village", "village"),
+    DetailField("sk_number", "text"),
+    DetailField("sk_date", "date"),
+)
+
+SEGMENT_FIELDS: dict[str, tuple[DetailField, ...]] = {
+    Segment.TOBACCO_FARMER: (
+        DetailField("farmer_group", "text"),
+        DetailField("land_ha", "area"),
+        DetailField("season", "text"),
+    ),
+    Segment.VILLAGE_OFFICIAL: _OFFICIAL,
+    Segment.SECURITY_CADRE: _OFFICIAL,
+    Segment.UMKM_OWNER: (
+        DetailField("business_name", "text"),
+        DetailField("business_type", "choice", choices=BUSINESS_TYPES),
+        DetailField("nib", "nib", required=False),
+        DetailField("startup_cash", "money"),
+        DetailField("cash_date", "date"),
+    ),
+    Segment.CONSTRUCTION_WORKER: (
+        DetailField("project", "text"),
+        DetailField("contractor", "text"),
+        DetailField("spk_date", "date"),
+    ),
+    Segment.POOR_HOUSEHOLD: (),
+    Segment.MIGRANT_WORKER: (
+        DetailField("destination", "text"),
+        DetailField("phase", "choice", choices=MIGRATION_PHASES),
+    ),
+}
+
+
+def fields_for(segment: str) -> tuple[DetailField, ...]:
+    """The detail fields of a segment (none for an unknown one)."""
+    return SEGMENT_FIELDS.get(segment, ())
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    return None
+
+
+def _check(spec: DetailField, value: Any, today: date) -> str | None:
+    """The problem code for one present value, or None if it is fine."""
+    if spec.kind == "text":
+        return None if isinstance(value, str) and len(value) <= MAX_TEXT else "text_too_long"
+    if spec.kind == "date":
+        try:
+            day = date.fromisoformat(value)
+        except (TypeError, ValueError):
+            return "date_invalid"
+        if day > today:
+            return "date_future"
+        return "date_invalid" if day < EARLIEST_DATE else None
+    if spec.kind == "area":
+        ha = _number(value)
+        return None if ha is not None and 0 < ha <= MAX_LAND_HA else "land_area_range"
+    if spec.kind == "money":
+        cash = _number(value)
+        ok = cash is not None and STARTUP_CASH_MIN <= cash <= STARTUP_CASH_MAX
+        return None if ok else "startup_cash_range"
+    if spec.kind == "choice":
+        return None if value in spec.choices else "choice_unknown"
+    if spec.kind == "village":
+        return (
+            None if isinstance(value, str) and areas.is_home_village(value) else "village_unknown"
+        )
+    if spec.kind == "nib":
+        ok = isinstance(value, str) and value.isascii() and value.isdigit() and len(value) == 13
+        return None if ok else "nib_invalid"
+    return "malformed"
+
+
+def validate_details(
+    segment: str, details: Mapping[str, Any], today: date | None = None
+) -> list[Problem]:
+    """Every problem with a segment's details, as `details.<key>` problems.
+
+    Keys this version does not know are ignored, so a newer tablet's extra field
+    does not make an older server reject the record.
+    """
+    today = today or date.today()
+    problems: list[Problem] = []
+    for spec in fields_for(segment):
+        value = details.get(spec.key)
+        if _blank(value):
+            if spec.required:
+                problems.append(problem(f"details.{spec.key}", "required"))
+            continue
+        code = _check(spec, value, today)
+        if code is not None:
+            problems.append(
+                problem(
+                    f"details.{spec.key}",
+                    code,
+                    min=f"{STARTUP_CASH_MIN:,}".replace(",", "."),
+                    max=f"{STARTUP_CASH_MAX:,}".replace(",", "."),
+                    ha=f"{MAX_LAND_HA:g}",
+                    detail=spec.key,
+                )
+            )
+    return problems
+
+
+def conversion_due(details: Mapping[str, Any]) -> date | None:
+    """When an UMKM owner's subsidised year ends: one year after the start-up cash date."""
+    try:
+        start = date.fromisoformat(details.get("cash_date") or "")
+    except (TypeError, ValueError):
+        return None
+    try:
+        return start.replace(year=start.year + CONVERSION_AFTER_YEARS)
+    except ValueError:  # 29 February: the year after has none
+        return start.replace(year=start.year + CONVERSION_AFTER_YEARS, day=28) + timedelta(days=1)

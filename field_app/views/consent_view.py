@@ -1,0 +1,99 @@
+"""Step 2 of an enrolment: the person's consent under UU PDP 27/2022, in plain words,
+recorded with who consented, how, and when; then the records are saved."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from field_app.form import EnrolmentForm
+from field_app.i18n import t
+from field_app.state import AppState
+from field_app.views.common import (
+    TEXT,
+    big_button,
+    error_text,
+    message_bar,
+    page_frame,
+    radio_group,
+    section,
+    text_input,
+)
+
+
+def _para(heading: str, text: str) -> ft.Control:
+    return ft.Column(
+        [ft.Text(heading, size=17, weight=ft.FontWeight.W_600), ft.Text(text, size=17)],
+        spacing=2,
+    )
+
+
+@ft.component
+def ConsentView(state: AppState, form: EnrolmentForm) -> ft.Control:
+    """What the data is for, what is kept, the person's rights; then their consent."""
+    lang = state.lang
+    names = ", ".join(
+        [
+            form.full_name.strip(),
+            *(m.full_name.strip() for m in form.members if form.is_household()),
+        ]
+    )
+    statement = ft.Container(
+        ft.Column(
+            [
+                ft.Text(t("consent_intro", lang), size=15, italic=True),
+                _para(t("consent_purpose_h", lang), t("consent_purpose", lang)),
+                _para(t("consent_kept_h", lang), t("consent_kept", lang)),
+                _para(t("consent_rights_h", lang), t("consent_rights", lang)),
+                ft.Text(
+                    t("consent_summary", lang, names=names), size=17, weight=ft.FontWeight.BOLD
+                ),
+            ],
+            spacing=12,
+        ),
+        padding=14,
+        border_radius=12,
+        bgcolor=ft.Colors.SURFACE_CONTAINER_HIGH,
+    )
+    return page_frame(
+        t("consent_title", lang),
+        t("switch_lang", lang),
+        lambda e: state.toggle_lang(),
+        [
+            statement,
+            text_input(t("consent_by", lang), form.consent_by, lambda v: form.set("consent_by", v)),
+            section(
+                t("consent_how", lang),
+                None,
+                radio_group(
+                    form.consent_method,
+                    [
+                        ("ticked", t("consent_ticked", lang)),
+                        ("read_aloud", t("consent_read_aloud", lang)),
+                    ],
+                    lambda v: form.set("consent_method", v),
+                ),
+            ),
+            ft.Checkbox(
+                label=t("consent_check", lang),
+                value=form.consent,
+                label_style=ft.TextStyle(size=TEXT, weight=ft.FontWeight.W_600),
+                on_change=lambda e: form.set("consent", bool(e.control.value)),
+            ),
+            *([error_text(form.errors["consent"])] if "consent" in form.errors else []),
+            message_bar(state.message),
+            ft.ResponsiveRow(
+                [
+                    ft.Container(
+                        big_button(
+                            t("back_to_form", lang), lambda e: state.back_to_form(), primary=False
+                        ),
+                        col={"xs": 12, "sm": 6},
+                    ),
+                    ft.Container(
+                        big_button(t("save", lang), state.save, icon=ft.Icons.SAVE),
+                        col={"xs": 12, "sm": 6},
+                    ),
+                ]
+            ),
+        ],
+    )
