@@ -3,6 +3,9 @@
     serve    migrate the database, then run the HTTP server (uvicorn)
     pair     print a new single-use pairing code (valid 24 h) and nothing else
     migrate  bring the database schema up to date
+    create-admin USERNAME  create a desk administrator (password prompted, or
+             read from stdin with --password-stdin)
+    print-cards, revoke-card, reissue-card, rotate-key: see sync_server/cards_cli.py
 
 Settings come from the environment (see sync_server/config.py); diagnostics go
 to stderr so `pair` output can be captured as-is.
@@ -17,6 +20,8 @@ import sys
 
 from sqlmodel import Session
 
+from sync_server.cards_cli import COMMANDS as CARD_COMMANDS
+from sync_server.cards_cli import add_card_commands, run_card_command
 from sync_server.config import Settings
 from sync_server.db import make_engine, migrate
 from sync_server.services.devices import create_pairing_code
@@ -38,6 +43,13 @@ def main(argv: list[str] | None = None) -> int:
     pair = sub.add_parser("pair", help="print a new single-use pairing code")
     pair.add_argument("--name", default="", help="label, e.g. the officer it is for")
     sub.add_parser("migrate", help="bring the database schema up to date")
+    admin = sub.add_parser("create-admin", help="create a desk administrator account")
+    admin.add_argument("username")
+    admin.add_argument("--display-name", default="")
+    admin.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    add_card_commands(sub)
     args = parser.parse_args(argv)
 
     logging.basicConfig(
@@ -73,6 +85,12 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             engine.dispose()
         print(code)
+    elif args.command in CARD_COMMANDS:
+        return run_card_command(args, settings)
+    elif args.command == "create-admin":
+        from sync_server.desk_cli import create_admin
+
+        return create_admin(settings, args.username, args.display_name, args.password_stdin)
     return 0
 
 

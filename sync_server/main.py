@@ -14,7 +14,8 @@ from sync_server.api.routes import cards, devices, health, review, sync, verify
 from sync_server.config import Settings
 from sync_server.db import make_engine
 from sync_server.services.server_settings import roster_salt
-from sync_server.services.signing import load_or_create_signer
+from sync_server.services.signing import SignerCache, load_or_create_signer
+from sync_server.web.app import install_desk
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -28,8 +29,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         with Session(engine) as session:
-            app.state.signer = load_or_create_signer(
-                session=session, secret_key=settings.secret_key
+            app.state.signers = SignerCache(
+                settings.secret_key,
+                load_or_create_signer(session=session, secret_key=settings.secret_key),
             )
             app.state.roster_salt = roster_salt(session)
         yield
@@ -49,4 +51,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=9)
     for module in (health, devices, sync, cards, review, verify):
         app.include_router(module.router)
+    install_desk(app)  # the coordinator's desk: /desk pages and their errors
     return app

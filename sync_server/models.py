@@ -126,12 +126,25 @@ class Card(SQLModel, table=True):
     expires_on: date
     revoked_at: datetime | None = Field(default=None, sa_type=_TS)
     revoke_reason: str | None = Field(default=None, max_length=32)  # e.g. "reissued"
+    # Who revoked it (a desk user, a CLI operator, "sync" for an edit): the audit trail
+    # of the card itself, readable without joining any log.
+    revoked_by: str | None = Field(default=None, max_length=100)
 
 
 class SigningKey(SQLModel, table=True):
     """An Ed25519 card-signing key; the private half is a PEM encrypted with SECRET_KEY."""
 
     __tablename__ = "signing_keys"
+    __table_args__ = (
+        # One active (signing) key at a time; a rotation deactivates the old one first.
+        sa.Index(
+            "uq_signing_key_active",
+            "active",
+            unique=True,
+            sqlite_where=sa.text("active"),
+            postgresql_where=sa.text("active"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     kid: str = Field(max_length=16, unique=True)
@@ -165,3 +178,75 @@ class ServerSetting(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=64)
     value: bytes = Field(sa_type=sa.LargeBinary)
     created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+
+
+# --- The coordinator's desk (issue 6) -------------------------------------------------
+
+
+class User(SQLModel, table=True):
+    """A person who signs in to the coordinator's desk (never a tablet)."""
+
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True)
+    display_name: str = Field(default="", max_length=100)
+    password_hash: str = Field(max_length=200)  # argon2id, PHC string
+    role: str = Field(default="coordinator", max_length=16)  # coordinator | administrator
+    created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    disabled_at: datetime | None = Field(default=None, sa_type=_TS)
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser: only the SHA-256 of its cookie token is stored."""
+
+    __tablename__ = "user_sessions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    csrf_token: str = Field(max_length=64)  # echoed in every POST form of this session
+    created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    expires_at: datetime = Field(sa_type=_TS)
+
+
+class AuditEntry(SQLModel, table=True):
+    """One thing a desk user did (decision, export, import, pairing, revocation)."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=_TS, index=True)
+    user_id: int | None = Field(default=None, foreign_key="users.id")
+    username: str = Field(default="", max_length=64)  # kept if the account goes
+    action: str = Field(max_length=40)
+    target: str = Field(default="", max_length=100)
+    reason: str = Field(default="", sa_type=sa.Text)
+    details: dict | None = Field(default=None, sa_type=sa.JSON)
+
+
+class RetiredMember(SQLModel, table=True):
+    """A member a coordinator merged into another (or rejected); kept for the audit trail
+    and so a printed card of it still verifies as revoked, but no longer counted."""
+
+    __tablename__ = "retired_members"
+
+    member_id: int = Field(primary_key=True, foreign_key="members.id")
+    merged_into_id: int | None = Field(default=None, foreign_key="members.id")
+    review_item_id: int | None = Field(default=None, foreign_key="review_items.id")
+    retired_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+
+
+class MemberKpj(SQLModel, table=True):
+    """The BPJS Ketenagakerjaan membership number (KPJ) of a member, imported from BPJS."""
+
+    __tablename__ = "member_kpj"
+
+    member_id: int = Field(primary_key=True, foreign_key="members.id")
+    kpj: str = Field(max_length=20, index=True)
+    imported_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+
+
+# The duplicate search reads members by birth date and sex, the coverage page by village.
+sa.Index("ix_members_birth_sex", Member.__table__.c.birth_date, Member.__table__.c.sex)  # type: ignore[attr-defined]
+sa.Index("ix_members_village", Member.__table__.c.village_code)  # type: ignore[attr-defined]

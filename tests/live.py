@@ -150,6 +150,7 @@ class FieldAppProcess:
     def __init__(self, data_dir: Path):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.data_dir = data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
         self.env = {
             **os.environ,

@@ -26,9 +26,15 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_signer(request: Request) -> Signer:
-    """The card signer loaded at startup."""
-    return request.app.state.signer
+def get_signer(request: Request, session: Annotated[Session, Depends(get_session)]) -> Signer:
+    """The active card signer (a key rotated in by the CLI takes effect at once)."""
+    idle = not session.in_transaction()
+    signer = request.app.state.signers.current(session)
+    if idle:
+        # End the lookup's transaction: on SQLite it holds the write lock (BEGIN
+        # IMMEDIATE), and a push still validates its records before writing anything.
+        session.rollback()
+    return signer
 
 
 def get_roster_salt(request: Request) -> bytes:

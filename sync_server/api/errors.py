@@ -49,6 +49,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Kode kecamatan tidak dikenal (contoh: 52.03.07).",
         "Unknown kecamatan code (e.g. 52.03.07).",
     ),
+    # Card printing (GET /api/v1/cards/batch.pdf)
+    "bad_desa": (
+        "Kode desa tidak dikenal (contoh: 52.03.07.1001).",
+        "Unknown desa code (e.g. 52.03.07.1001).",
+    ),
+    "bad_selection": (
+        "Pilih satu kecamatan atau desa, nomor seri kartu, atau tanggal cetak ulang.",
+        "Choose one kecamatan or desa, card serials, or a reprint date.",
+    ),
+    "no_cards": ("Tidak ada kartu untuk dicetak.", "There are no cards to print."),
+    "batch_too_large": (
+        "Terlalu banyak kartu ({n}) untuk satu unduhan (maksimal {max}); cetak per desa"
+        " atau pakai perintah print-cards.",
+        "Too many cards ({n}) for one download (at most {max}); print by desa or use the"
+        " print-cards command.",
+    ),
     "bad_request": ("Permintaan tidak valid.", "Bad request."),
     "invalid_request": ("Permintaan tidak valid: {detail}.", "Invalid request: {detail}."),
     "not_found": ("Tidak ditemukan.", "Not found."),

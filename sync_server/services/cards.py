@@ -1,30 +1,22 @@
-"""Membership cards: one active card per member, its signed token, and its image."""
+"""Membership cards: one active card per member, and its signed token.
+
+Images and PDFs of a card are drawn elsewhere (card_layout, card_png, card_pdf);
+revocation and reissue live in services/revocation.py.
+"""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
-from pathlib import Path
 
-import qrcode
 import sqlalchemy as sa
-from PIL import Image, ImageDraw, ImageFont
-from qrcode.constants import ERROR_CORRECT_M
 from sqlmodel import Session, select
 
-from enrolment.areas import village_label
 from enrolment.card_token import CardClaims
-from enrolment.segments import segment_name
 from sync_server.db import dialect_insert, insert_rows
 from sync_server.models import Card, Member, utcnow
-from sync_server.services.members import member_number
+from sync_server.services.members import member_number, parse_member_number
 from sync_server.services.signing import Signer
-
-PROGRAMME = "BPJS Ketenagakerjaan — Kabupaten Lombok Timur"
-CARD_SIZE = (1012, 638)  # ID-1 (85.6 x 54 mm) at 300 dpi
-DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 
 
 def add_years(day: date, years: int) -> date:
@@ -75,14 +67,19 @@ class ActiveCard:
 _CARDS = Card.__table__  # type: ignore[attr-defined]
 
 
-def revoke_active_cards(*, session: Session, member_ids: list[int], reason: str) -> list[int]:
-    """Revoke the unrevoked cards of `member_ids`; returns their serials (ascending)."""
+def revoke_active_cards(
+    *, session: Session, member_ids: list[int], reason: str, actor: str = "sync"
+) -> list[int]:
+    """Revoke the unrevoked cards of `member_ids`; returns their serials (ascending).
+
+    The caller records the `card_revoked` changes (services/changes.py) so tablets learn.
+    """
     if not member_ids:
         return []
     rows = session.execute(
         sa.update(_CARDS)
         .where(_CARDS.c.member_id.in_(member_ids), _CARDS.c.revoked_at.is_(None))
-        .values(revoked_at=utcnow(), revoke_reason=reason)
+        .values(revoked_at=utcnow(), revoke_reason=reason, revoked_by=actor[:100])
         .returning(_CARDS.c.id)
     ).all()
     return sorted(r[0] for r in rows)
@@ -159,65 +156,21 @@ def verify_url(public_base_url: str, token: str) -> str:
     return f"{public_base_url.rstrip('/')}/v/{token}"
 
 
-@cache
-def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    path = DEJAVU / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
-    if path.exists():
-        return ImageFont.truetype(str(path), size)
-    return ImageFont.load_default(size=size)
+def printable_card(
+    *, session: Session, member_no: str, signer: Signer, public_base_url: str, valid_years: int
+) -> tuple[CardClaims, str] | None:
+    """The claims and QR link of a member's card, issuing the card if needed; commits.
 
-
-def _fit(draw: ImageDraw.ImageDraw, text: str, width: int, size: int, bold: bool = False):
-    """The largest font up to `size` in which `text` fits `width` pixels."""
-    while size > 14 and draw.textlength(text, font=_font(size, bold)) > width:
-        size -= 2
-    return _font(size, bold)
-
-
-def render_card_png(claims: CardClaims, url: str) -> bytes:
-    """The card as a PNG: programme, holder, number, segment, village, validity, QR."""
-    width, height = CARD_SIZE
-    img = Image.new("RGB", CARD_SIZE, "white")
-    draw = ImageDraw.Draw(img)
-    green = (0, 122, 61)
-    draw.rectangle((0, 0, width, 96), fill=green)
-    draw.text((36, 26), PROGRAMME, fill="white", font=_fit(draw, PROGRAMME, width - 72, 34, True))
-
-    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4)
-    qr.add_data(url)
-    qr.make(fit=True)
-    # Whole pixels per module (no resampling) keep the code sharp for phone cameras.
-    qr_area = 420
-    qr.box_size = max(1, qr_area // (qr.modules_count + 2 * qr.border))
-    qr_img = qr.make_image(fill_color="black", back_color="white").get_image().convert("RGB")
-    side = qr_img.size[0]
-    img.paste(qr_img, (width - 24 - qr_area + (qr_area - side) // 2, 120 + (qr_area - side) // 2))
-
-    text_w = width - qr_area - 24 - 36 - 16
-    x, y = 36, 130
-    draw.text((x, y), "KARTU PESERTA / MEMBER CARD", fill=green, font=_font(22, True))
-    y += 44
-    draw.text((x, y), claims.name, fill="black", font=_fit(draw, claims.name, text_w, 44, True))
-    y += 70
-    rows = [
-        ("No. Peserta / Member no.", claims.member_no),
-        ("Segmen / Segment", segment_name(claims.segment)),
-        ("Desa / Village", village_label(claims.village_code)),
-        (
-            "Berlaku / Valid",
-            f"{claims.issued:%d-%m-%Y} s.d. {claims.expires:%d-%m-%Y}",
-        ),
-    ]
-    for label, value in rows:
-        draw.text((x, y), label, fill=(90, 90, 90), font=_font(20))
-        draw.text((x, y + 24), value, fill="black", font=_fit(draw, value, text_w, 30))
-        y += 72
-    draw.text(
-        (x, height - 40),
-        "Pindai QR untuk memeriksa keaslian / Scan the QR to verify",
-        fill=(90, 90, 90),
-        font=_font(18),
+    None if `member_no` names no member. Commits before returning, so drawing the
+    card (slow, needs no database) holds no transaction.
+    """
+    member_id = parse_member_number(member_no)
+    member = session.get(Member, member_id) if member_id else None
+    if member is None or member.id is None:
+        return None
+    card = issue_or_get_card(
+        session=session, member_id=member.id, kid=signer.kid, valid_years=valid_years
     )
-    out = io.BytesIO()
-    img.save(out, format="PNG", optimize=True)
-    return out.getvalue()
+    claims = card_claims(member, card)
+    session.commit()
+    return claims, verify_url(public_base_url, signer.sign_card(claims))

@@ -1,15 +1,20 @@
-"""The server's Ed25519 card-signing key, kept in the database.
+"""The server's Ed25519 card-signing keys, kept in the database.
 
-The private key is stored as a PKCS#8 PEM encrypted with SECRET_KEY; the public
-half is published at /api/v1/keys so tablets and anyone else can verify cards.
+Private keys are stored as PKCS#8 PEMs encrypted with SECRET_KEY; the public
+halves are published at /api/v1/keys so tablets and anyone else can verify cards.
+Exactly one key is active (signs new cards). `rotate_key` makes a new active key;
+retired keys stay published, so every card already printed keeps verifying.
 """
 
 from __future__ import annotations
 
+import re
+import threading
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from enrolment.card_token import CardClaims, assemble, b64e, encode_claims, signing_input
@@ -40,29 +45,39 @@ def load_or_create_signer(*, session: Session, secret_key: str) -> Signer:
     """
     key = session.exec(select(SigningKey).where(SigningKey.active)).first()
     if key is None:
-        private = Ed25519PrivateKey.generate()
-        pem = private.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.BestAvailableEncryption(secret_key.encode("utf-8")),
-        )
-        raw_public = private.public_key().public_bytes(
-            serialization.Encoding.Raw, serialization.PublicFormat.Raw
-        )
         insert = dialect_insert(session)
         session.exec(
             insert(SigningKey)
-            .values(
-                kid=FIRST_KID,
-                public_key=raw_public,
-                private_pem_encrypted=pem,
-                created_at=utcnow(),
-                active=True,
-            )
+            .values(**_new_key_values(FIRST_KID, secret_key))
             .on_conflict_do_nothing(index_elements=["kid"])
         )
         session.commit()
         key = session.exec(select(SigningKey).where(SigningKey.kid == FIRST_KID)).one()
+    return _decrypt(key, secret_key)
+
+
+def _new_key_values(kid: str, secret_key: str) -> dict:
+    """Column values of a fresh active key named `kid`."""
+    private = Ed25519PrivateKey.generate()
+    pem = private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(secret_key.encode("utf-8")),
+    )
+    raw_public = private.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    return {
+        "kid": kid,
+        "public_key": raw_public,
+        "private_pem_encrypted": pem,
+        "created_at": utcnow(),
+        "active": True,
+    }
+
+
+def _decrypt(key: SigningKey, secret_key: str) -> Signer:
+    """The signer of a stored key; a clear error if SECRET_KEY is not the one it was made with."""
     try:
         private_key = serialization.load_pem_private_key(
             key.private_pem_encrypted, password=secret_key.encode("utf-8")
@@ -76,14 +91,71 @@ def load_or_create_signer(*, session: Session, secret_key: str) -> Signer:
     return Signer(key.kid, private_key)
 
 
+def active_kid(*, session: Session) -> str:
+    """The id of the key new cards are signed with."""
+    kid = session.exec(select(SigningKey.kid).where(SigningKey.active)).first()
+    if kid is None:
+        raise RuntimeError("no active signing key: start the server once to create one")
+    return kid
+
+
 def public_keys(*, session: Session) -> dict[str, bytes]:
     """Raw public keys by key id, retired ones included so older cards still verify."""
     return {k.kid: k.public_key for k in session.exec(select(SigningKey)).all()}
 
 
-def key_set(*, session: Session) -> list[dict[str, str]]:
-    """The public keys in the form served at /api/v1/keys."""
+def key_set(*, session: Session) -> list[dict[str, str | bool]]:
+    """The public keys in the form served at /api/v1/keys, oldest first.
+
+    `active` flags the key new cards are signed with; the others are retired but
+    still vouch for the cards they signed.
+    """
+    keys = session.exec(select(SigningKey).order_by(SigningKey.id)).all()  # type: ignore[arg-type]
     return [
-        {"kid": kid, "alg": "Ed25519", "x": b64e(raw)}
-        for kid, raw in sorted(public_keys(session=session).items())
+        {"kid": k.kid, "alg": "Ed25519", "x": b64e(k.public_key), "active": bool(k.active)}
+        for k in keys
     ]
+
+
+_KID_NUMBER = re.compile(r"^k(\d+)$")
+
+
+def rotate_key(*, session: Session, secret_key: str) -> str:
+    """Make a new active signing key (`k<n+1>`) and retire the current one; commits.
+
+    Key ids stay short on purpose: the kid is inside every QR code. The retired key
+    keeps its row (and stays in the key set), so cards it signed still verify.
+    """
+    kids = session.exec(select(SigningKey.kid)).all()
+    numbers = [int(m.group(1)) for kid in kids if (m := _KID_NUMBER.match(kid))]
+    kid = f"k{max(numbers, default=0) + 1}"
+    # Deactivate first: the one-active-key index would refuse the new row otherwise.
+    session.execute(update(SigningKey).where(SigningKey.active).values(active=False))  # type: ignore[arg-type]
+    session.add(SigningKey(**_new_key_values(kid, secret_key)))
+    session.commit()
+    return kid
+
+
+class SignerCache:
+    """The active signer for a server process, following rotations without a restart.
+
+    Each use costs one indexed read of the active key id; the (deliberately slow,
+    password-based) decryption happens only when that id changes, e.g. after the
+    CLI's `rotate-key`.
+    """
+
+    def __init__(self, secret_key: str, signer: Signer):
+        self._secret_key = secret_key
+        self._signer = signer
+        self._lock = threading.Lock()
+
+    def current(self, session: Session) -> Signer:
+        """The signer of the key active in the database now."""
+        kid = session.exec(select(SigningKey.kid).where(SigningKey.active)).first()
+        if kid is None or kid == self._signer.kid:
+            return self._signer
+        with self._lock:
+            if kid != self._signer.kid:
+                key = session.exec(select(SigningKey).where(SigningKey.kid == kid)).one()
+                self._signer = _decrypt(key, self._secret_key)
+            return self._signer

@@ -1,4 +1,4 @@
-"""What a scanned card token proves: genuine or not, and whether still valid."""
+"""What a scanned card token proves: genuine or not, still valid or not, and why."""
 
 from __future__ import annotations
 
@@ -24,26 +24,83 @@ STATUS_TEXT: dict[str, tuple[str, str]] = {
     NOT_GENUINE: ("KARTU TIDAK ASLI", "Not a genuine card"),
 }
 
+# Every verdict carries a reason code (stable, for machines) and its text (for people).
+REASON_TEXT: dict[str, tuple[str, str]] = {
+    # valid
+    "active": (
+        "Tanda tangan digital cocok, kartu aktif dan masih berlaku.",
+        "The digital signature matches; the card is active and in date.",
+    ),
+    # expired
+    "expired": (
+        "Tanda tangan digital cocok, tetapi masa berlaku kartu sudah lewat.",
+        "The digital signature matches, but the card's validity has ended.",
+    ),
+    # revoked (the reason recorded when it was revoked)
+    "lost": ("Kartu dilaporkan hilang.", "The card was reported lost."),
+    "stolen": ("Kartu dilaporkan dicuri.", "The card was reported stolen."),
+    "data_error": (
+        "Data pada kartu salah; kartu ditarik.",
+        "The data on the card was wrong; the card was withdrawn.",
+    ),
+    "reissued": (
+        "Kartu baru telah diterbitkan untuk peserta ini; kartu ini tidak berlaku lagi.",
+        "A newer card was issued to this member; this one no longer counts.",
+    ),
+    # not genuine
+    "malformed": (
+        "Kode pada kartu rusak, tidak lengkap, atau bukan kode kartu peserta.",
+        "The code is damaged, incomplete, or not a membership-card code.",
+    ),
+    "bad_signature": (
+        "Tanda tangan digital tidak cocok: data kartu telah diubah.",
+        "The digital signature does not match: the card's data was altered.",
+    ),
+    "unknown_key": (
+        "Kartu ditandatangani dengan kunci yang tidak dikenal program ini.",
+        "The card was signed with a key this programme does not know.",
+    ),
+    "unknown_card": (
+        "Kartu tidak ada dalam data program ini.",
+        "The card is not in this programme's records.",
+    ),
+}
+
+
+_REVOKED_OTHER = ("Kartu telah dicabut oleh petugas.", "The card was revoked by the office.")
+_UNKNOWN = ("Kartu tidak dapat diperiksa.", "The card could not be checked.")
+
 
 @dataclass(frozen=True)
 class Verification:
     """The verdict on a token, with what may be shown publicly about the holder."""
 
     status: str
-    reason: str = ""  # why not genuine: malformed, unknown_key, bad_signature, unknown_card
+    reason: str  # a key of REASON_TEXT
     claims: CardClaims | None = None
     nik_masked: str = ""
+    revoked_on: date | None = None
 
     @property
     def headline(self) -> tuple[str, str]:
         """The status in Bahasa Indonesia and English."""
         return STATUS_TEXT[self.status]
 
+    @property
+    def explanation(self) -> tuple[str, str]:
+        """Why, in Bahasa Indonesia and English."""
+        # A reason recorded by some other path (e.g. the desk) still gets a sentence.
+        return REASON_TEXT.get(self.reason, _REVOKED_OTHER if self.status == REVOKED else _UNKNOWN)
+
     def to_json(self) -> dict:
         """The verdict as served at /api/v1/verify/{token}. Never the full NIK."""
-        out: dict = {"status": self.status}
-        if self.reason:
-            out["reason"] = self.reason
+        out: dict = {
+            "status": self.status,
+            "reason": self.reason,
+            "message": {"id": self.explanation[0], "en": self.explanation[1]},
+        }
+        if self.revoked_on is not None:
+            out["revoked_on"] = self.revoked_on.isoformat()
         c = self.claims
         if c is not None:
             out["card"] = {
@@ -62,7 +119,11 @@ class Verification:
 
 
 def verify_card_token(*, session: Session, token: str, today: date | None = None) -> Verification:
-    """Check a token's signature, then the card it names in the database."""
+    """Check a token's signature, then the card it names in the database.
+
+    Order matters: a forgery is "not genuine" whatever it claims; a revoked card
+    reads as revoked even when it has also expired, so it can never pass as merely old.
+    """
     today = today or utcnow().date()
     try:
         claims = verify(token, public_keys(session=session))
@@ -77,7 +138,8 @@ def verify_card_token(*, session: Session, token: str, today: date | None = None
         return Verification(NOT_GENUINE, "unknown_card")
     masked = mask_nik(member.nik)
     if card.revoked_at is not None:
-        return Verification(REVOKED, claims=claims, nik_masked=masked)
+        reason = card.revoke_reason or "revoked"
+        return Verification(REVOKED, reason, claims, masked, revoked_on=card.revoked_at.date())
     if claims.is_expired(today):
-        return Verification(EXPIRED, claims=claims, nik_masked=masked)
-    return Verification(VALID, claims=claims, nik_masked=masked)
+        return Verification(EXPIRED, "expired", claims, masked)
+    return Verification(VALID, "active", claims, masked)

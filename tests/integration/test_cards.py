@@ -7,6 +7,7 @@ import io
 import httpx
 import pytest
 import zxingcpp
+from markupsafe import escape
 from PIL import Image
 
 from enrolment.card_token import b64d, b64e, token_from_text, verify
@@ -37,10 +38,11 @@ def test_card_png_qr_verifies_and_opens_the_page(server: Server, enrolled) -> No
     )
     assert r.status_code == 200 and r.headers["content-type"] == "image/png"
     img = Image.open(io.BytesIO(r.content))
-    assert img.size == (1012, 638)
+    assert img.size == (1011, 638)  # ID-1 at 300 dpi
     (code,) = zxingcpp.read_barcodes(img)
     url = code.text
-    assert url.startswith(server.url + "/v/")
+    # Scheme and host come in capitals (QR alphanumeric mode); the path keeps its case.
+    assert url.lower().startswith(server.url + "/v/")
     token = token_from_text(url)
     assert token == card
 
@@ -71,15 +73,17 @@ def tampered(token: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "make_token",
+    ("make_token", "reason"),
     [
-        pytest.param(tampered, id="payload-changed"),
-        pytest.param(lambda t: t.replace("1.k1.", "1.k9.", 1), id="unknown-key"),
-        pytest.param(lambda t: "not-a-token", id="garbage"),
-        pytest.param(lambda t: t[: len(t) // 2], id="truncated"),
+        pytest.param(tampered, "bad_signature", id="payload-changed"),
+        pytest.param(lambda t: t.replace("1.k1.", "1.k9.", 1), "unknown_key", id="unknown-key"),
+        pytest.param(lambda t: "not-a-token", "malformed", id="garbage"),
+        pytest.param(lambda t: t[:30], "malformed", id="truncated"),
     ],
 )
-def test_tampered_token_page_says_not_genuine(server: Server, enrolled, make_token) -> None:
+def test_tampered_token_page_says_not_genuine(
+    server: Server, enrolled, make_token, reason: str
+) -> None:
     _, _, card = enrolled
     bad = make_token(card)
     page = httpx.get(f"{server.url}/v/{bad}")
@@ -88,6 +92,9 @@ def test_tampered_token_page_says_not_genuine(server: Server, enrolled, make_tok
     assert "Baiq Rahmawatu" not in page.text and "5203" not in page.text
     data = httpx.get(f"{server.url}/api/v1/verify/{bad}").json()
     assert data["status"] == "not_genuine" and "card" not in data
+    assert data["reason"] == reason
+    # The page states the same reason, in both languages (HTML-escaped like the page).
+    assert all(str(escape(data["message"][lang])) in page.text for lang in ("id", "en"))
 
 
 def test_card_of_unknown_member_is_404(server: Server, enrolled) -> None:

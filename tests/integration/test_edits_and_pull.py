@@ -14,6 +14,7 @@ from enrolment.roster import roster_hash
 from sync_server.services.changes import REVIEW_OUTCOME, record_change, review_outcome_payload
 from tests.conftest import nik_for, person
 from tests.integration.conftest import Server
+from tests.integration.desk import Desk
 
 PULL = "/api/v1/sync/pull"
 
@@ -82,7 +83,12 @@ def test_edit_changing_the_nik_goes_to_review_and_deletes_nothing(server: Server
     assert second.outcome == "created" and second.member_no != first.member_no
     assert server.count("members") == 2
 
-    review = httpx.get(server.url + "/api/v1/review", headers={"Authorization": f"Bearer {token}"})
+    # Review is the coordinators' business: a device token no longer opens it.
+    as_tablet = httpx.get(
+        server.url + "/api/v1/review", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert as_tablet.status_code == 401
+    review = Desk(server).get("/api/v1/review")
     (item,) = review.json()["items"]
     assert item["kind"] == "superseded_nik" and item["member_no"] == first.member_no
     assert item["fields"] == ["nik"] and item["submitted"]["ver"] == 2

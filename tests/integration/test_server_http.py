@@ -14,6 +14,7 @@ from enrolment.protocol import PAIR_PATH, PUSH_PATH, decode_push_reply
 from enrolment.records import Enrolment
 from tests.conftest import nik_for, person
 from tests.integration.conftest import Server
+from tests.integration.desk import Desk
 
 
 def assert_error(r: httpx.Response, status: int, code: str) -> None:
@@ -141,7 +142,12 @@ def test_same_nik_other_identity_is_a_conflict_for_review(server: Server) -> Non
     assert again.outcome == "conflict"
     assert again.problems == res.problems
 
-    review = httpx.get(server.url + "/api/v1/review", headers={"Authorization": f"Bearer {tab_a}"})
+    # Review is the coordinators' business: a device token no longer opens it.
+    as_tablet = httpx.get(
+        server.url + "/api/v1/review", headers={"Authorization": f"Bearer {tab_a}"}
+    )
+    assert as_tablet.status_code == 401
+    review = Desk(server).get("/api/v1/review")
     assert review.status_code == 200, review.text
     (item,) = review.json()["items"]
     assert item["kind"] == "identity_conflict" and item["status"] == "open"

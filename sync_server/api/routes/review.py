@@ -1,4 +1,8 @@
-"""Coordinator review queue (for now readable with a device token)."""
+"""The review queue as JSON, for signed-in desk users (the desk pages are in sync_server/web).
+
+It used to accept a device token; review is a coordinator's job, so tablets get 401
+now and learn outcomes through pull instead.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,14 @@ from typing import Any
 from fastapi import APIRouter
 
 from enrolment.protocol import PROTO
-from sync_server.api.deps import CurrentDevice, SessionDep
+from sync_server.api.deps import SessionDep
 from sync_server.services.review import open_items
+from sync_server.web.deps import ApiUserDep
 
 router = APIRouter(prefix="/api/v1/review", tags=["review"])
 
 
 @router.get("")
-def review_list(_device: CurrentDevice, session: SessionDep) -> dict[str, Any]:
-    """Open identity conflicts, oldest first."""
+def review_list(_user: ApiUserDep, session: SessionDep) -> dict[str, Any]:
+    """Open review items, oldest first."""
     return {"proto": PROTO, "items": open_items(session=session)}

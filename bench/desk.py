@@ -1,0 +1,300 @@
+"""Desk benchmark: the duplicate-candidate search and the coverage page at district scale.
+
+    python -m bench.desk [--members 200000] [--planted 0.01] [--seed 7]
+
+Fills a fresh SQLite database (executemany, straight into `members`) with people of
+Lombok Timur — names from common Sasak/Indonesian parts, a fifth with the "1 January"
+birthday of people who do not know theirs — and plants near-duplicates: the same
+person again under a mistyped NIK (one digit changed or two swapped) and, half the
+time, a one-letter name typo. Prints
+
+- the search time over all members and recall / precision on the planted pairs
+  (targets: under 30 s, recall >= 95 %);
+- the time to render the coverage page through the real app (target: under 1 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from enrolment.areas import home_areas
+from enrolment.segments import Segment
+from sync_server.config import Settings
+from sync_server.db import make_engine, migrate
+from sync_server.main import create_app
+from sync_server.models import Member
+from sync_server.services.accounts import create_user, start_session
+from sync_server.services.duplicates import find_candidates, load_people
+from sync_server.web.deps import COOKIE
+
+FIRST_M = [
+    "Lalu",
+    "Amaq",
+    "Muhammad",
+    "Ahmad",
+    "Abdul",
+    "Hasan",
+    "Husni",
+    "Zainal",
+    "Saiful",
+    "Junaidi",
+    "Hamdan",
+    "Samsul",
+    "Rusdi",
+    "Fauzi",
+    "Sahnan",
+    "Mahsun",
+    "Ridwan",
+    "Sukri",
+    "Zulkifli",
+    "Hairul",
+    "Wahyu",
+    "Agus",
+    "Rizal",
+    "Fathul",
+    "Lukman",
+    "Suhaili",
+    "Mustiadi",
+    "Nasrul",
+    "Jumadil",
+    "Ilham",
+    "Khairul",
+    "Zaenudin",
+    "Marzuki",
+    "Sapri",
+    "Kurniawan",
+    "Budi",
+]
+FIRST_F = [
+    "Baiq",
+    "Inaq",
+    "Siti",
+    "Nurul",
+    "Sri",
+    "Rohani",
+    "Salmah",
+    "Rukiah",
+    "Sumarni",
+    "Hartini",
+    "Mariani",
+    "Saptiani",
+    "Nuraini",
+    "Zuhriah",
+    "Hasanah",
+    "Rabiah",
+    "Juwairiyah",
+    "Fitriani",
+    "Wahidah",
+    "Lina",
+    "Rahmawati",
+    "Suhartini",
+    "Yuliana",
+    "Masitah",
+    "Nurhayati",
+    "Mulianah",
+    "Sahnun",
+    "Halimah",
+    "Kamariah",
+    "Marhamah",
+    "Aisyah",
+    "Atun",
+]
+LAST = [
+    "Saleh",
+    "Hamid",
+    "Rahman",
+    "Yusuf",
+    "Idris",
+    "Salam",
+    "Amin",
+    "Hadi",
+    "Wijaya",
+    "Putra",
+    "Putri",
+    "Sari",
+    "Hidayat",
+    "Rosyid",
+    "Ismail",
+    "Anwar",
+    "Fadli",
+    "Ramdhani",
+    "Jayadi",
+    "Sapturi",
+    "Kasim",
+    "Mahmud",
+    "Sahabudin",
+    "Ardiansyah",
+    "Suparman",
+    "Hendra",
+    "Munir",
+    "Arifin",
+    "Rasyid",
+    "Nasir",
+    "Maulana",
+    "Safitri",
+    "Lestari",
+    "Apriani",
+    "Wulandari",
+    "Hariyadi",
+    "Mustafa",
+    "Kadri",
+    "Bahri",
+]
+
+
+def _typo_name(name: str, rng: random.Random) -> str:
+    """A one-letter slip an officer makes: substitute, drop or double a letter."""
+    i = rng.randrange(1, len(name))
+    if name[i] == " ":
+        return name
+    kind = rng.randrange(3)
+    if kind == 0:
+        return name[:i] + rng.choice("aeiouy") + name[i + 1 :]
+    if kind == 1:
+        return name[:i] + name[i + 1 :]
+    return name[:i] + name[i] + name[i:]
+
+
+def _typo_nik(nik: str, rng: random.Random) -> str:
+    """One digit changed, or two neighbours swapped, in the serial or kecamatan part."""
+    pos = rng.choice([4, 5, 12, 13, 14, 15])
+    if rng.random() < 0.5 and pos < 15 and nik[pos] != nik[pos + 1]:
+        return nik[:pos] + nik[pos + 1] + nik[pos] + nik[pos + 2 :]
+    digit = rng.choice([d for d in "0123456789" if d != nik[pos]])
+    return nik[:pos] + digit + nik[pos + 1 :]
+
+
+def build_rows(
+    total: int, planted_share: float, seed: int
+) -> tuple[list[dict], set[tuple[str, str]]]:
+    """Member rows and the planted (original NIK, typo NIK) pairs."""
+    rng = random.Random(seed)
+    villages = [a.code for a in home_areas() if a.code.count(".") == 3]
+    segments = [s.value for s in Segment]
+    planted_n = int(total * planted_share)
+    rows: list[dict] = []
+    niks: set[str] = set()
+    start = datetime(2026, 8, 1)
+    while len(rows) < total - planted_n:
+        female = rng.random() < 0.5
+        first = rng.choice(FIRST_F if female else FIRST_M)
+        name = f"{first} {rng.choice(LAST)}"
+        if rng.random() < 0.4:
+            name = f"{first} {rng.choice(FIRST_F if female else FIRST_M)} {rng.choice(LAST)}"
+        year = rng.randint(1960, 2005)
+        birth = (
+            date(year, 1, 1)
+            if rng.random() < 0.2
+            else date(year, 1, 1) + timedelta(rng.randrange(365))
+        )
+        village = rng.choice(villages)
+        dd = birth.day + (40 if female else 0)
+        serial = rng.randrange(1, 10000)
+        nik = f"5203{village[6:8]}{dd:02d}{birth.month:02d}{year % 100:02d}{serial:04d}"
+        if nik in niks:
+            continue
+        niks.add(nik)
+        created = start + timedelta(seconds=rng.randrange(120 * 86400))
+        rows.append(
+            {
+                "nik": nik,
+                "full_name": name,
+                "birth_date": birth,
+                "sex": "F" if female else "M",
+                "village_code": village,
+                "phone": "",
+                "segment": rng.choice(segments),
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
+    planted: set[tuple[str, str]] = set()
+    for original in rng.sample(rows, planted_n):
+        nik = _typo_nik(original["nik"], rng)
+        if nik in niks:
+            continue
+        niks.add(nik)
+        name = original["full_name"]
+        name = _typo_name(name, rng) if rng.random() < 0.5 else name
+        rows.append({**original, "nik": nik, "full_name": name})
+        planted.add((original["nik"], nik))
+    rng.shuffle(rows)
+    return rows, planted
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run both measurements and print the figures."""
+    parser = argparse.ArgumentParser(prog="python -m bench.desk")
+    parser.add_argument("--members", type=int, default=200_000)
+    parser.add_argument("--planted", type=float, default=0.01)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        migrate(url)
+        engine = make_engine(url)
+        t0 = time.perf_counter()
+        rows, planted = build_rows(args.members, args.planted, args.seed)
+        with engine.begin() as conn:
+            conn.execute(sa.insert(Member.__table__), rows)  # type: ignore[attr-defined]
+        print(
+            f"members: {len(rows):,} ({len(planted):,} planted near-duplicates), "
+            f"built and inserted in {time.perf_counter() - t0:.1f} s"
+        )
+
+        with Session(engine) as session:
+            t0 = time.perf_counter()
+            people = load_people(session)
+            t_load = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            found = find_candidates(people)
+            t_find = time.perf_counter() - t0
+        nik_of = {p.id: p.nik for p in people}
+        pairs = {frozenset((nik_of[c.a], nik_of[c.b])) for c in found}
+        truth = {frozenset(p) for p in planted}
+        hits = len(pairs & truth)
+        recall = hits / len(truth) if truth else 1.0
+        precision = hits / len(pairs) if pairs else 1.0
+        print(
+            f"duplicate search: {t_load + t_find:.2f} s (load {t_load:.2f} s + match "
+            f"{t_find:.2f} s) over {len(people):,} members; {len(found):,} candidates; "
+            f"recall {recall:.1%}, precision {precision:.1%} on the planted pairs "
+            f"(targets: < 30 s, recall >= 95 %)"
+        )
+
+        settings = Settings(Path(tmp), url, "http://127.0.0.1:8700", "bench-secret-key")
+        with Session(engine) as session:
+            user = create_user(
+                session=session, username="bench", password="bench-password", role="coordinator"
+            )
+            token, _ = start_session(session=session, user=user)
+        with TestClient(create_app(settings)) as client:
+            client.cookies.set(COOKIE, token)
+            times = []
+            for _ in range(5):
+                t0 = time.perf_counter()
+                r = client.get("/desk/")
+                times.append(time.perf_counter() - t0)
+                assert r.status_code == 200, r.text[:300]
+        print(
+            f"coverage page with {len(rows):,} members: first {times[0] * 1000:.0f} ms, "
+            f"median {statistics.median(times) * 1000:.0f} ms, {len(r.content) / 1024:.0f} KiB "
+            f"(target: < 1 s)"
+        )
+        engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

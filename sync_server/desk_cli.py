@@ -1,0 +1,51 @@
+"""`python -m sync_server create-admin USERNAME`: the first desk account, from a shell."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+from sqlmodel import Session
+
+from sync_server.config import Settings
+from sync_server.db import make_engine
+from sync_server.services.accounts import AccountError, create_user
+from sync_server.services.audit import audit
+
+_MESSAGES = {
+    "username_invalid": "username: 2-64 characters of a-z 0-9 . _ - (lowercase)",
+    "password_short": "password: at least 10 characters",
+    "username_taken": "that username exists already",
+    "role_invalid": "unknown role",
+}
+
+
+def create_admin(settings: Settings, username: str, display_name: str, from_stdin: bool) -> int:
+    """Create an administrator; returns the exit code (0 ok, 1 refused)."""
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            print("passwords differ", file=sys.stderr)
+            return 1
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as session:
+            user = create_user(
+                session=session,
+                username=username,
+                password=password,
+                role="administrator",
+                display_name=display_name,
+            )
+            audit(session, None, "user_create", f"user:{user.username}", "CLI create-admin")
+            session.commit()
+            name = user.username
+    except AccountError as exc:
+        print(_MESSAGES.get(exc.code, exc.code), file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(f"administrator {name} created", file=sys.stderr)
+    return 0

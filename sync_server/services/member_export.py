@@ -1,0 +1,153 @@
+"""Member lists for BPJS bulk registration (CSV and XLSX), filtered by segment, area, date.
+
+The full NIK is in the file: BPJS registers people by NIK, and only a signed-in
+coordinator can export; each export is written to the audit log with its filters.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from openpyxl import Workbook
+from sqlmodel import Session
+
+from enrolment.areas import area_name
+from enrolment.segments import segment_name
+from sync_server.models import Member, MemberKpj, RetiredMember, User
+from sync_server.services.audit import audit
+from sync_server.services.members import member_number
+
+COLUMNS = (
+    "NIK",
+    "KPJ",
+    "Nama / Name",
+    "Tanggal lahir / Birth date",
+    "Jenis kelamin / Sex",
+    "Kode desa / Village code",
+    "Desa / Village",
+    "Kecamatan",
+    "Telepon / Phone",
+    "Segmen / Segment",
+    "Nomor anggota / Member no.",
+    "Terdaftar / Enrolled (UTC)",
+)
+_M = Member.__table__  # type: ignore[attr-defined]
+_K = MemberKpj.__table__  # type: ignore[attr-defined]
+_RETIRED = RetiredMember.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    """Which members to export; empty fields mean "all"."""
+
+    segment: str = ""
+    area: str = ""  # a kecamatan (52.03.07) or desa (52.03.07.2001) code
+    date_from: date | None = None
+    date_to: date | None = None  # inclusive
+
+    def describe(self) -> dict[str, str]:
+        """The filter as the audit log records it."""
+        return {
+            "segment": self.segment,
+            "area": self.area,
+            "from": self.date_from.isoformat() if self.date_from else "",
+            "to": self.date_to.isoformat() if self.date_to else "",
+        }
+
+
+def member_rows(*, session: Session, flt: ExportFilter) -> list[list[object]]:
+    """The rows to export, by member number, one list per member in COLUMNS order."""
+    query = (
+        sa.select(
+            _M.c.id,
+            _M.c.nik,
+            _K.c.kpj,
+            _M.c.full_name,
+            _M.c.birth_date,
+            _M.c.sex,
+            _M.c.village_code,
+            _M.c.phone,
+            _M.c.segment,
+            _M.c.created_at,
+        )
+        .select_from(_M.outerjoin(_K, _K.c.member_id == _M.c.id))
+        .where(_M.c.id.not_in(sa.select(_RETIRED.c.member_id)))
+        .order_by(_M.c.id)
+    )
+    if flt.segment:
+        query = query.where(_M.c.segment == flt.segment)
+    if flt.area:
+        query = query.where(
+            sa.or_(_M.c.village_code == flt.area, _M.c.village_code.startswith(flt.area + "."))
+        )
+    if flt.date_from:
+        query = query.where(_M.c.created_at >= datetime.combine(flt.date_from, time()))
+    if flt.date_to:
+        query = query.where(
+            _M.c.created_at < datetime.combine(flt.date_to + timedelta(days=1), time())
+        )
+    return [
+        [
+            r.nik,
+            r.kpj or "",
+            r.full_name,
+            r.birth_date,
+            r.sex,
+            r.village_code,
+            area_name(r.village_code),
+            area_name(r.village_code.rsplit(".", 1)[0]),
+            r.phone,
+            segment_name(r.segment),
+            member_number(r.id),
+            r.created_at.replace(microsecond=0),
+        ]
+        for r in session.execute(query)
+    ]
+
+
+def safe_cell(value: object) -> object:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe.
+
+    Names come from tablets; `=HYPERLINK(...)` typed as a name must not execute on the
+    office PC. Phone numbers (`+62…`) and other values pass unchanged.
+    """
+    if not isinstance(value, str) or value[:1] not in ("=", "@", "+", "-", "\t", "\r"):
+        return value
+    return value if value[:1] in "+-" and value[1:2].isdigit() else f"'{value}"
+
+
+def export_members(
+    *, session: Session, flt: ExportFilter, fmt: str, user: User
+) -> tuple[bytes, int]:
+    """The file (`csv` or `xlsx`) and its row count; the export is audited and committed."""
+    rows = member_rows(session=session, flt=flt)
+    body = _xlsx(rows) if fmt == "xlsx" else _csv(rows)
+    audit(session, user, "export_members", fmt, "", {**flt.describe(), "rows": len(rows)})
+    session.commit()
+    return body, len(rows)
+
+
+def _csv(rows: list[list[object]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([safe_cell(v.isoformat() if isinstance(v, date) else v) for v in row])
+    # UTF-8 with BOM: Excel on the office PCs then reads names with accents correctly.
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _xlsx(rows: list[list[object]]) -> bytes:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Peserta")
+    ws.append(list(COLUMNS))
+    for row in rows:
+        # NIK and KPJ as text: as numbers Excel would round 16 digits and drop zeros.
+        ws.append([safe_cell(v) for v in row])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,310 @@
+"""The desk's review queue: list items, show both sides, and carry out a decision.
+
+Decisions and what the tablets learn (through `changes`, at their next pull):
+
+- identity_conflict (member M, conflicting submission S): *merge* accepts S into M
+  (`merged` with M's number); *reject* leaves S rejected with the reason; *keep both*
+  is impossible (one NIK is one member).
+- possible_duplicate (earlier member A, later member B): *merge* retires B into A (B's
+  submissions become `merged` into A, B's cards are revoked); *keep both* changes
+  nothing; *reject* retires B (its submissions `rejected`, cards revoked).
+- superseded_nik (old member A, edit S into new member B): *merge* retires A into B
+  (the edit was right); *keep both* changes nothing; *reject* retires B as above.
+
+An item is claimed with one conditional UPDATE (`status = 'open'`), so two
+coordinators deciding at once cannot both act; every decision is audited.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from enrolment.areas import village_label
+from enrolment.nik import mask_nik
+from enrolment.segments import segment_name
+from sync_server.models import Member, RetiredMember, ReviewItem, Submission, User, utcnow
+from sync_server.services.audit import audit
+from sync_server.services.cards import revoke_active_cards
+from sync_server.services.changes import (
+    CARD_REVOKED,
+    REVIEW_OUTCOME,
+    record_changes,
+    review_outcome_payload,
+)
+from sync_server.services.members import member_number
+
+ACTIONS = ("merge", "keep", "reject")
+KIND_NAMES = {
+    "identity_conflict": ("Konflik identitas", "Identity conflict"),
+    "possible_duplicate": ("Kemungkinan ganda", "Possible duplicate"),
+    "superseded_nik": ("NIK diganti", "NIK changed by an edit"),
+}
+STATUS_OF = {"merge": "merged", "keep": "kept", "reject": "rejected"}
+_ACCEPTED = ("created", "merged")
+_SUBS = Submission.__table__  # type: ignore[attr-defined]
+_ITEMS = ReviewItem.__table__  # type: ignore[attr-defined]
+
+
+class DecisionError(ValueError):
+    """A decision that cannot be carried out; `code` names why."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Side:
+    """One column of the side-by-side view."""
+
+    title: str
+    member_no: str
+    nik: str
+    name: str
+    birth_date: str
+    sex: str
+    village: str
+    segment: str
+    phone: str
+    device: str
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """A review item as the desk shows it."""
+
+    id: int
+    kind: str
+    kind_name: tuple[str, str]
+    status: str
+    created_at: str
+    left: Side
+    right: Side
+    differing: list[str]  # field names shown highlighted
+    actions: tuple[str, ...]
+    note: str  # e.g. the name similarity of a duplicate pair
+
+
+def queue(*, session: Session, status: str = "open", limit: int = 300) -> list[ItemView]:
+    """Items with `status` (open first-come first-served; decided ones newest first)."""
+    order = _ITEMS.c.id if status == "open" else _ITEMS.c.id.desc()
+    ids = session.execute(
+        sa.select(_ITEMS.c.id).where(_ITEMS.c.status == status).order_by(order).limit(limit)
+    ).scalars()
+    return [v for i in ids if (v := item_view(session=session, item_id=i)) is not None]
+
+
+def counts(*, session: Session) -> dict[str, int]:
+    """Open items per kind."""
+    rows = session.execute(
+        sa.select(_ITEMS.c.kind, sa.func.count())
+        .where(_ITEMS.c.status == "open")
+        .group_by(_ITEMS.c.kind)
+    ).all()
+    return {k: int(n) for k, n in rows}
+
+
+def item_view(*, session: Session, item_id: int) -> ItemView | None:
+    """One item with both sides, or None if there is no such item."""
+    item = session.get(ReviewItem, item_id)
+    if item is None:
+        return None
+    sub = session.get(Submission, item.submission_id)
+    member = session.get(Member, item.member_id)
+    if sub is None or member is None:
+        return None
+    sent = json.loads(sub.payload)
+    left = _member_side("Anggota terdaftar / Enrolled member", member, "")
+    if item.kind == "identity_conflict" or sub.member_id is None:
+        right = _sent_side("Data kiriman tablet / Submitted by tablet", sent, sub.device_id)
+        actions: tuple[str, ...] = ("merge", "reject")
+    else:
+        other = session.get(Member, sub.member_id)
+        assert other is not None
+        right = _member_side("Anggota lain / Other member", other, f"tablet #{sub.device_id}")
+        actions = ACTIONS
+    fields = [f for f in json.loads(item.fields) if ":" not in f]
+    differing = [
+        k
+        for k in ("nik", "name", "birth_date", "sex", "village")
+        if getattr(left, k) != getattr(right, k)
+    ]
+    note = next(
+        (f.split(":", 1)[1] for f in json.loads(item.fields) if f.startswith("name_score:")), ""
+    )
+    return ItemView(
+        id=item.id or 0,
+        kind=item.kind,
+        kind_name=KIND_NAMES.get(item.kind, (item.kind, item.kind)),
+        status=item.status,
+        created_at=item.created_at.strftime("%Y-%m-%d %H:%M"),
+        left=left,
+        right=right,
+        differing=differing or fields,
+        actions=actions,
+        note=note,
+    )
+
+
+def _member_side(title: str, m: Member, device: str) -> Side:
+    return Side(
+        title=title,
+        member_no=member_number(m.id or 0),
+        nik=m.nik,
+        name=m.full_name,
+        birth_date=m.birth_date.isoformat(),
+        sex=m.sex,
+        village=village_label(m.village_code),
+        segment=segment_name(m.segment),
+        phone=m.phone,
+        device=device,
+    )
+
+
+def _sent_side(title: str, sent: dict[str, Any], device_id: int) -> Side:
+    return Side(
+        title=title,
+        member_no="—",
+        nik=str(sent.get("nik", "")),
+        name=str(sent.get("name", "")),
+        birth_date=str(sent.get("birth_date", "")),
+        sex=str(sent.get("sex", "")),
+        village=village_label(str(sent.get("village", ""))),
+        segment=segment_name(str(sent.get("segment", ""))),
+        phone=str(sent.get("phone", "")),
+        device=f"tablet #{device_id}",
+    )
+
+
+def masked(nik: str) -> str:
+    """A NIK for lists (the side-by-side view shows it whole: that is what is compared)."""
+    return mask_nik(nik) if len(nik) == 16 else nik
+
+
+def decide(*, session: Session, item_id: int, action: str, reason: str, user: User) -> str:
+    """Carry out `action` on an open item, audit it, commit; returns the new status.
+
+    Raises DecisionError: not_found, already_decided, bad_action, reason_required.
+    """
+    reason = " ".join(reason.split())
+    if action not in ACTIONS:
+        raise DecisionError("bad_action")
+    if len(reason) < 3:
+        raise DecisionError("reason_required")
+    item = session.get(ReviewItem, item_id)
+    if item is None:
+        raise DecisionError("not_found")
+    sub = session.get(Submission, item.submission_id)
+    assert sub is not None and item.id is not None
+    conflict = item.kind == "identity_conflict" or sub.member_id is None
+    if conflict and action == "keep":
+        raise DecisionError("bad_action")
+    status = STATUS_OF[action]
+    claimed = session.execute(
+        sa.update(_ITEMS)
+        .where(_ITEMS.c.id == item.id, _ITEMS.c.status == "open")
+        .values(status=status)
+    )
+    if claimed.rowcount != 1:
+        session.rollback()
+        raise DecisionError("already_decided")
+    details: dict[str, Any] = {"kind": item.kind, "member": member_number(item.member_id)}
+    if conflict:
+        _decide_conflict(session, item, sub, action, reason)
+    elif action != "keep":
+        a, b = item.member_id, sub.member_id
+        assert b is not None
+        if action == "merge":
+            # A superseded NIK was corrected by the edit: the newer member is the right one.
+            keep, drop = (b, a) if item.kind == "superseded_nik" else (a, b)
+            _retire(session, drop, keep, item.id, reason)
+        else:
+            keep, drop = a, b
+            _retire(session, drop, None, item.id, reason)
+        details.update(kept=member_number(keep), retired=member_number(drop))
+    audit(session, user, f"review_{action}", f"review:{item.id}", reason, details)
+    session.commit()
+    return status
+
+
+def rejection_problem(reason: str) -> dict[str, str]:
+    """The problem a tablet shows for a record the coordinator rejected."""
+    return {
+        "field": "nik",
+        "code": "review_rejected",
+        "id": f"Ditolak oleh koordinator: {reason}",
+        "en": f"Rejected by the coordinator: {reason}",
+    }
+
+
+def _decide_conflict(
+    session: Session, item: ReviewItem, sub: Submission, action: str, reason: str
+) -> None:
+    """An identity conflict: accept the submission into the member, or reject it."""
+    if action == "merge":
+        outcome, member_id, problems = "merged", item.member_id, []
+    else:
+        outcome, member_id, problems = "rejected", sub.member_id, [rejection_problem(reason)]
+    session.execute(
+        sa.update(_SUBS)
+        .where(_SUBS.c.id == sub.id)
+        .values(outcome=outcome, member_id=member_id, problems=json.dumps(problems))
+    )
+    payload = review_outcome_payload(
+        cid=sub.client_id,
+        ver=sub.version,
+        outcome=outcome,
+        member_no=member_number(member_id) if outcome == "merged" and member_id else None,
+        problems=problems,
+    )
+    record_changes(session, [(REVIEW_OUTCOME, sub.client_id, sub.device_id, payload)])
+
+
+def _retire(session: Session, drop: int, into: int | None, item_id: int, reason: str) -> None:
+    """Retire member `drop` (into `into`, or rejected): move or reject its accepted
+    submissions, tell each sending tablet, revoke its cards (every tablet learns)."""
+    session.add(
+        RetiredMember(
+            member_id=drop, merged_into_id=into, review_item_id=item_id, retired_at=utcnow()
+        )
+    )
+    subs = session.execute(
+        sa.select(_SUBS.c.id, _SUBS.c.device_id, _SUBS.c.client_id, _SUBS.c.version).where(
+            _SUBS.c.member_id == drop, _SUBS.c.outcome.in_(_ACCEPTED)
+        )
+    ).all()
+    if into is not None:
+        outcome, problems, member_no = "merged", [], member_number(into)
+        values: dict[str, Any] = {"member_id": into, "outcome": outcome}
+    else:
+        outcome, problems, member_no = "rejected", [rejection_problem(reason)], None
+        values = {"outcome": outcome, "problems": json.dumps(problems)}
+    if subs:
+        session.execute(
+            sa.update(_SUBS).where(_SUBS.c.id.in_([s.id for s in subs])).values(**values)
+        )
+    changes = [
+        (
+            REVIEW_OUTCOME,
+            s.client_id,
+            s.device_id,
+            review_outcome_payload(
+                cid=s.client_id,
+                ver=s.version,
+                outcome=outcome,
+                member_no=member_no,
+                problems=problems,
+            ),
+        )
+        for s in subs
+    ]
+    revoked = revoke_active_cards(
+        session=session, member_ids=[drop], reason="merged" if into else "rejected"
+    )
+    changes += [(CARD_REVOKED, str(serial), None, None) for serial in revoked]
+    record_changes(session, changes)

@@ -1,0 +1,146 @@
+"""Exports for BPJS bulk registration, KPJ import, and the audit log."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi.responses import Response
+
+from enrolment.areas import kecamatan, villages
+from enrolment.segments import SEGMENT_NAMES, Segment
+from sync_server.api.deps import SessionDep
+from sync_server.models import utcnow
+from sync_server.services.audit import audit, audit_csv, recent_entries
+from sync_server.services.kpj_import import REASONS, ImportFileError, import_kpj
+from sync_server.services.member_export import ExportFilter, export_members
+from sync_server.web.deps import DeskDep, DeskPostDep
+from sync_server.web.errors import DeskError
+from sync_server.web.templating import render
+
+router = APIRouter(prefix="/desk", tags=["desk"], include_in_schema=False)
+
+MAX_UPLOAD = 10 * 1024 * 1024
+FILE_ERRORS = {
+    "file_unreadable": "Berkas tidak bisa dibaca (xlsx atau csv) / File unreadable (xlsx or csv)",
+    "no_header": "Baris pertama harus memuat kolom NIK dan KPJ / First row must name NIK and KPJ",
+    "too_many_rows": "Terlalu banyak baris / Too many rows",
+    "too_large": "Berkas terlalu besar (maks. 10 MB) / File too large (max 10 MB)",
+}
+_MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _download_headers(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
+
+
+def _areas() -> list[tuple[str, str]]:
+    """(code, label) of every kecamatan followed by its villages, for the filter."""
+    out = []
+    for k in kecamatan():
+        out.append((k.code, f"Kec. {k.name}"))
+        out.extend((v.code, f"   {v.name}") for v in villages(k.code))
+    return out
+
+
+def _page(request: Request, **extra: object) -> Response:
+    context = {
+        "segments": [(s.value, SEGMENT_NAMES[s]["id"]) for s in Segment],
+        "areas": _areas(),
+        "report": None,
+        "error": "",
+        "reasons": REASONS,
+        **extra,
+    }
+    status = 400 if extra.get("error") else 200
+    return render(request, "exports.html", context, status=status)
+
+
+@router.get("/exports", response_model=None)
+def exports_page(request: Request, desk: DeskDep) -> Response:
+    """Forms: member export, KPJ import, audit log download."""
+    return _page(request)
+
+
+def _date(text: str, field: str) -> date | None:
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise DeskError(400, "bad_input", detail=field) from None
+
+
+@router.post("/exports/members", response_model=None)
+def export_members_route(
+    desk: DeskPostDep,
+    session: SessionDep,
+    fmt: Annotated[str, Form(max_length=8)] = "xlsx",
+    segment: Annotated[str, Form(max_length=40)] = "",
+    area: Annotated[str, Form(max_length=20)] = "",
+    date_from: Annotated[str, Form(max_length=10)] = "",
+    date_to: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """The filtered member list as a download (audited with its filters)."""
+    if fmt not in _MEDIA:
+        raise DeskError(400, "bad_input", detail="fmt")
+    if segment and segment not in {s.value for s in Segment}:
+        raise DeskError(400, "bad_input", detail="segment")
+    if area and area not in {code for code, _ in _areas()}:
+        raise DeskError(400, "bad_input", detail="area")
+    flt = ExportFilter(segment, area, _date(date_from, "date_from"), _date(date_to, "date_to"))
+    body, _rows = export_members(session=session, flt=flt, fmt=fmt, user=desk.user)
+    name = f"peserta-{utcnow():%Y%m%d-%H%M}.{fmt}"
+    return Response(
+        body,
+        media_type=_MEDIA[fmt],
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.post("/kpj", response_model=None)
+async def kpj_import_route(
+    request: Request, desk: DeskPostDep, session: SessionDep, file: UploadFile
+) -> Response:
+    """Store KPJ numbers from BPJS's spreadsheet; report the rows that did not match."""
+    data = await file.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        return _page(request, error=FILE_ERRORS["too_large"])
+    try:
+        report = import_kpj(
+            session=session, filename=file.filename or "", data=data, user=desk.user
+        )
+    except ImportFileError as exc:
+        session.rollback()
+        return _page(request, error=FILE_ERRORS[exc.code])
+    return _page(request, report=report)
+
+
+@router.get("/audit", response_model=None)
+def audit_page(request: Request, desk: DeskDep, session: SessionDep) -> Response:
+    """The newest audit entries."""
+    return render(request, "audit.html", {"entries": recent_entries(session=session)})
+
+
+@router.get("/audit.csv", response_model=None)
+def audit_download(desk: DeskDep, session: SessionDep) -> Response:
+    """The whole audit log as CSV (the download itself is logged too)."""
+    audit(session, desk.user, "export_audit")
+    session.commit()
+    body = audit_csv(session=session).encode("utf-8-sig")
+    name = f"audit-{utcnow():%Y%m%d-%H%M}.csv"
+    return Response(
+        body,
+        media_type=_MEDIA["csv"],
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )

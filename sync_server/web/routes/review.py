@@ -1,0 +1,95 @@
+"""The review queue: conflicts and likely duplicates, side by side, decided with a reason."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from sync_server.api.deps import SessionDep
+from sync_server.services import duplicates
+from sync_server.services.review_desk import (
+    KIND_NAMES,
+    DecisionError,
+    counts,
+    decide,
+    item_view,
+    masked,
+    queue,
+)
+from sync_server.web.deps import DeskDep, DeskPostDep
+from sync_server.web.errors import DeskError
+from sync_server.web.templating import render
+
+router = APIRouter(prefix="/desk/review", tags=["desk"], include_in_schema=False)
+
+STATUSES = ("open", "merged", "kept", "rejected")
+DECISION_ERRORS = {
+    "bad_action": (400, "Keputusan ini tidak berlaku untuk jenis ini / Not possible for this kind"),
+    "reason_required": (400, "Tuliskan alasan (minimal 3 huruf) / Give a reason (3+ characters)"),
+    "already_decided": (409, "Sudah diputuskan oleh orang lain / Already decided by someone else"),
+}
+
+
+@router.get("", response_model=None)
+def review_list(
+    request: Request,
+    desk: DeskDep,
+    session: SessionDep,
+    status: Annotated[str, Query(max_length=16)] = "open",
+    scanned: Annotated[str, Query(max_length=40)] = "",
+) -> Response:
+    """Open items oldest first (or decided items, newest first)."""
+    if status not in STATUSES:
+        status = "open"
+    context = {
+        "items": queue(session=session, status=status),
+        "status": status,
+        "statuses": STATUSES,
+        "counts": counts(session=session),
+        "kinds": KIND_NAMES,
+        "masked": masked,
+        "scanned": scanned,
+    }
+    return render(request, "review_list.html", context)
+
+
+@router.post("/scan", response_model=None)
+def scan(desk: DeskPostDep, session: SessionDep) -> Response:
+    """Search all members for likely duplicates; new pairs join the queue."""
+    result = duplicates.scan(session=session, user=desk.user)
+    note = f"{result.candidates}-{result.stored}-{result.seconds:.1f}"
+    return RedirectResponse(f"/desk/review?scanned={note}", status_code=303)
+
+
+@router.get("/{item_id}", response_model=None)
+def review_item(item_id: int, request: Request, desk: DeskDep, session: SessionDep) -> Response:
+    """Both records side by side, differences highlighted, and the decision form."""
+    view = item_view(session=session, item_id=item_id)
+    if view is None:
+        raise DeskError(404, "not_found")
+    return render(request, "review_item.html", {"item": view, "error": ""})
+
+
+@router.post("/{item_id}/decide", response_model=None)
+def review_decide(
+    item_id: int,
+    request: Request,
+    desk: DeskPostDep,
+    session: SessionDep,
+    action: Annotated[str, Form(max_length=16)] = "",
+    reason: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    """Merge, keep both or reject; the tablet concerned learns it at its next sync."""
+    try:
+        decide(session=session, item_id=item_id, action=action, reason=reason, user=desk.user)
+    except DecisionError as exc:
+        if exc.code == "not_found":
+            raise DeskError(404, "not_found") from None
+        status, message = DECISION_ERRORS[exc.code]
+        view = item_view(session=session, item_id=item_id)
+        if view is None:
+            raise DeskError(404, "not_found") from None
+        return render(request, "review_item.html", {"item": view, "error": message}, status=status)
+    return RedirectResponse("/desk/review", status_code=303)

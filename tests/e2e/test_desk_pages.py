@@ -1,0 +1,105 @@
+"""The coordinator's desk in headless Chromium: sign in, every page, a decision, sign out.
+
+Screenshots land in test-output/screens/desk-*.png.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import person
+from tests.e2e.conftest import SCREENS
+from tests.live import ROOT, ServerProcess
+
+PASSWORD = "sandi-koordinator-1"
+
+
+@pytest.fixture
+def desk_server(tmp_path: Path) -> Iterator[ServerProcess]:
+    """A live server with an administrator and a few enrolments, one of them a duplicate."""
+    srv = ServerProcess(tmp_path / "server").start()
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "sync_server", "create-admin", "koord", "--password-stdin"],
+            input=PASSWORD + "\n",
+            cwd=ROOT,
+            env=srv.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        token = srv.pair("Tablet Sakra")
+        people = [
+            person(1, name="Lalu Ahmad Fauzi"),
+            person(2, name="Lalu Ahmad Fauzy"),  # the same man, NIK mistyped
+            replace(person(3, name="Baiq Nurul", female=True, segment="village_official")),
+            replace(person(4, name="Inaq Rukiah", female=True), funding="dbhcht"),
+        ]
+        assert srv.push(token, people).status_code == 200
+        assert srv.push(token, [person(3, name="Baiq Nurul Aini", female=True)]).status_code == 200
+        yield srv
+    finally:
+        srv.stop()
+
+
+def test_desk_pages(browser, desk_server: ServerProcess) -> None:
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+
+    def shot(name: str) -> None:
+        page.screenshot(path=str(SCREENS / f"desk-{name}.png"), full_page=True)
+
+    base = desk_server.url
+    page.goto(base + "/desk/review")
+    assert page.url.endswith("/desk/login")  # not signed in
+    shot("login")
+    page.fill("#username", "koord")
+    page.fill("#password", "salah-sekali-123")
+    page.click("button[type=submit]")
+    assert "salah" in page.inner_text(".msg")
+    page.fill("#username", "koord")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/desk/")
+    assert "297.349" in page.inner_text("main")
+    shot("coverage")
+
+    page.goto(base + "/desk/review")
+    page.click("text=Cari data ganda")
+    page.wait_for_selector(".msg.ok")
+    assert "Kemungkinan ganda" in page.inner_text("main")
+    assert "Konflik identitas" in page.inner_text("main")
+    shot("review-list")
+    page.click("tr:has-text('Kemungkinan ganda') >> text=Tinjau")
+    page.wait_for_selector(".side")
+    shot("review-item")
+    page.fill("#reason-merge", "NIK salah ketik, orang yang sama")
+    page.click("form:has(#reason-merge) button[type=submit]")
+    page.wait_for_url(base + "/desk/review")
+    assert "Kemungkinan ganda" not in page.inner_text("table")
+
+    page.goto(base + "/desk/devices")
+    page.fill("#label", "Tablet Pringgabaya")
+    page.click("text=Buat kode pemasangan")
+    page.wait_for_selector("#pairing-code")
+    assert page.locator("svg[aria-label^='QR']").count() == 1
+    shot("devices")
+
+    for name in ("cards", "money", "exports", "audit", "users"):
+        page.goto(f"{base}/desk/{name}")
+        assert page.locator("h1").count() == 1
+        shot(name)
+    assert "review_merge" in page.goto(base + "/desk/audit").text()
+
+    page.click("text=Keluar")
+    page.wait_for_url(base + "/desk/login")
+    page.goto(base + "/desk/")
+    assert page.url.endswith("/desk/login")
+    ctx.close()
