@@ -65,8 +65,7 @@ def person(
     )
 
 
-# One browser for the whole session: Playwright's sync API cannot be started twice in
-# one process, and the field-app and verification-page tests both need it.
+# One browser at a time: Playwright's sync API cannot be started twice in one process.
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -78,9 +77,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Headless Debian Chromium, started once per test session."""
+    """Headless Debian Chromium, started once per test module (and stopped after it, so
+    Playwright's event loop is gone before plain asyncio tests run)."""
     need(os.path.exists(CHROMIUM), f"Chromium at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 

@@ -102,6 +102,18 @@ class FletPage:
         self.shot("failure")
         raise AssertionError(f"{text!r} not shown; page shows: {self.visible_text()[:2000]}")
 
+    def wait_any(self, texts: tuple[str, ...], timeout: float = 20.0) -> str:
+        """Wait until one of `texts` is shown (case-insensitive); return the one seen."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            shown = self.visible_text().casefold()
+            for text in texts:
+                if text.casefold() in shown:
+                    return text
+            time.sleep(0.2)
+        self.shot("failure")
+        raise AssertionError(f"none of {texts!r} shown; page shows: {self.visible_text()[:2000]}")
+
     def wait_gone(self, text: str, timeout: float = 20.0) -> None:
         """Wait until `text` is no longer shown (e.g. a filter has narrowed the list)."""
         deadline = time.monotonic() + timeout

@@ -60,7 +60,9 @@ def consent_and_save(ui: FletPage, shot: str = "") -> None:
     if shot:
         ui.shot(shot)
     ui.click("Simpan")
-    ui.wait_text("tersimpan di tablet", ignore_case=True)
+    # With the server up, background sync may replace the "saved" notice with its own
+    # report before the next look: either shows the record is on the tablet.
+    ui.wait_any(("tersimpan di tablet", "Sinkronisasi selesai"))
 
 
 def add_member(ui: FletPage, n: int, nik: str, name: str, relation: str) -> None:

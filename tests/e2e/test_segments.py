@@ -149,7 +149,7 @@ def test_poor_household_of_three_becomes_three_members(field):
     ui.click("Peserta menyetujui penggunaan datanya", role="checkbox")
     ui.shot("consent-household")
     ui.click("Simpan")
-    ui.wait_text("3 anggota keluarga tersimpan di tablet")
+    ui.wait_any(("3 anggota keluarga tersimpan di tablet", "Sinkronisasi selesai"))
     numbers = sync_and_member_numbers(ui, "Sahnan", 3)
     assert len(set(numbers)) == 3
     ui.wait_text("Keluarga KK 5203071203150007 · Istri/Suami")
