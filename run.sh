@@ -34,11 +34,21 @@ else
   sleep 3; kill -0 $APP_PID 2>/dev/null || { echo "ERROR: the field app failed to start" >&2; exit 1; }
 fi
 CODE=$($PY -m sync_server pair --name "first tablet")
+# The desk's first administrator: made on the first run only, its password shown once
+# (the server keeps only an argon2 hash of it).
+ADMIN_PW=$($PY -c "import secrets; print(secrets.token_urlsafe(12))")
+if echo "$ADMIN_PW" | $PY -m sync_server create-admin admin --display-name Administrator \
+    --password-stdin 2>/dev/null; then
+  DESK_LOGIN="user admin, password $ADMIN_PW  (shown once: note it now)"
+else
+  DESK_LOGIN="user admin (password shown on the first run; more accounts under Akun)"
+fi
 cat <<MSG
 
   Sync server ........ http://127.0.0.1:$SERVER_PORT   (data: $DATA_DIR)
   Field app .......... http://127.0.0.1:$APP_PORT   (or its desktop window)
   Pairing code ....... $CODE   (server address: http://127.0.0.1:$SERVER_PORT)
+  Coordinator's desk . http://127.0.0.1:$SERVER_PORT/desk   ($DESK_LOGIN)
 
   More pairing codes:  .venv/bin/python -m sync_server pair
   Stop with Ctrl-C.

@@ -1,6 +1,7 @@
 """Ingest benchmark: a district's enrolments pushed over HTTP by many tablets at once.
 
     .venv/bin/python -m bench.ingest [--records 150000] [--devices 20] [--db sqlite|postgres]
+                                     [--workers 2]
 
 Reports end-to-end records/s (gzip JSON over loopback HTTP into the real server),
 the rate of a plain `executemany` of the same rows into a table with the same
@@ -72,6 +73,9 @@ def main() -> None:
     ap.add_argument("--records", type=int, default=150_000)
     ap.add_argument("--devices", type=int, default=20)
     ap.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    ap.add_argument(
+        "--workers", type=int, default=2, help="server worker processes (one per core here)"
+    )
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
@@ -84,7 +88,9 @@ def main() -> None:
         url = f"{PG_URL}?options=-csearch_path%3D{schema}"
     else:
         url = f"sqlite:///{tmp / 'server.db'}"
-    server = ServerProcess(tmp / "server", database_url=url).start()
+    server = ServerProcess(tmp / "server", database_url=url)
+    server.env["WEB_CONCURRENCY"] = str(args.workers)
+    server.start()
     try:
         data = people(args.records)
         distinct = len({r.nik for r in data})
@@ -135,7 +141,7 @@ def main() -> None:
             for i, r in enumerate(data)
         ]
         plain = plain_insert_rate(rows, url)
-        print(f"backend            {args.db}")
+        print(f"backend            {args.db}, {args.workers} server worker(s)")
         print(
             f"records            {args.records} ({distinct} distinct NIKs), "
             f"{args.devices} devices, batches of {BATCH}"
