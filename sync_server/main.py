@@ -8,11 +8,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from sqlmodel import Session
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES
 
 from sync_server.api.errors import install_error_handlers
 from sync_server.api.routes import cards, devices, health, review, sync, verify
 from sync_server.config import Settings
 from sync_server.db import make_engine
+from sync_server.services.print_jobs import PrintJobs
 from sync_server.services.server_settings import roster_salt
 from sync_server.services.signing import SignerCache, load_or_create_signer
 from sync_server.web.app import install_desk
@@ -35,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
             app.state.roster_salt = roster_salt(session)
         yield
+        app.state.print_jobs.shutdown()  # before the engine goes: jobs hold sessions
         engine.dispose()
 
     app = FastAPI(
@@ -46,9 +49,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.print_jobs = PrintJobs(engine=engine, settings=settings)
     install_error_handlers(app)
     # Replies travel over 2G village links: compress anything worth compressing.
-    app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=9)
+    # Card PDFs are compressed already: gzipping a 40 MB batch again only burns CPU.
+    app.add_middleware(
+        GZipMiddleware,
+        minimum_size=500,
+        compresslevel=9,
+        exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, "application/pdf"),
+    )
     for module in (health, devices, sync, cards, review, verify):
         app.include_router(module.router)
     install_desk(app)  # the coordinator's desk: /desk pages and their errors

@@ -69,19 +69,14 @@ def _is_kecamatan(code: str) -> bool:
     return code.count(".") == 2 and area_name(code) != code
 
 
-def select_cards(
-    session: Session,
+def _card_query(
     *,
-    kecamatan: str | None = None,
-    desa: str | None = None,
-    serials: Sequence[int] | None = None,
-    reprints_since: date | None = None,
-) -> list[_Row]:
-    """The unrevoked cards a batch prints, in village, name, serial order.
-
-    Selectors combine with AND; at least one is needed (printing the whole regency by
-    mistake would waste a ream), and kecamatan and desa exclude each other.
-    """
+    kecamatan: str | None,
+    desa: str | None,
+    serials: Sequence[int] | None,
+    reprints_since: date | None,
+) -> sa.Select:
+    """The query behind `select_cards` and `count_cards`, after checking the selection."""
     if kecamatan and desa:
         raise BatchError("bad_selection")
     if not (kecamatan or desa or serials or reprints_since):
@@ -112,7 +107,45 @@ def select_cards(
             c.issued_on >= reprints_since,
             sa.exists().where(older.c.member_id == c.member_id, older.c.id < c.id),
         )
+    return query
+
+
+def select_cards(
+    session: Session,
+    *,
+    kecamatan: str | None = None,
+    desa: str | None = None,
+    serials: Sequence[int] | None = None,
+    reprints_since: date | None = None,
+) -> list[_Row]:
+    """The unrevoked cards a batch prints, in village, name, serial order.
+
+    Selectors combine with AND; at least one is needed (printing the whole regency by
+    mistake would waste a ream), and kecamatan and desa exclude each other.
+    """
+    query = _card_query(
+        kecamatan=kecamatan, desa=desa, serials=serials, reprints_since=reprints_since
+    )
     return [_Row(*r) for r in session.execute(query).all()]
+
+
+def count_cards(
+    session: Session,
+    *,
+    kecamatan: str | None = None,
+    desa: str | None = None,
+    serials: Sequence[int] | None = None,
+    reprints_since: date | None = None,
+) -> int:
+    """How many cards `select_cards` would return (same checks, same `BatchError`s).
+
+    Lets the desk refuse an empty or oversized batch before starting a background job.
+    """
+    query = _card_query(
+        kecamatan=kecamatan, desa=desa, serials=serials, reprints_since=reprints_since
+    )
+    counted = sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+    return session.execute(counted).scalar_one()
 
 
 def batch_pdf(

@@ -1,4 +1,5 @@
-"""Desk dependencies: the signed-in user (cookie session), CSRF on POST forms, roles."""
+"""Desk dependencies: the signed-in user (cookie session), CSRF on POST forms, roles,
+and the desk's background services."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sync_server.api.deps import SessionDep
 from sync_server.api.errors import ApiError
 from sync_server.models import User, UserSession
 from sync_server.services.accounts import csrf_matches, session_user
+from sync_server.services.print_jobs import PrintJobs
 from sync_server.web.errors import DeskError, LoginRequired
 
 COOKIE = "desk_session"
@@ -78,7 +80,13 @@ def get_api_user(request: Request, session: SessionDep) -> User:
     return desk.user
 
 
+def get_print_jobs(request: Request) -> PrintJobs:
+    """The batch-PDF job runner the app was created with (sync_server/main.py)."""
+    return request.app.state.print_jobs
+
+
 DeskDep = Annotated[Desk, Depends(get_desk)]
 DeskPostDep = Annotated[Desk, Depends(get_desk_post)]
 AdminPostDep = Annotated[Desk, Depends(get_admin_post)]
 ApiUserDep = Annotated[User, Depends(get_api_user)]
+PrintJobsDep = Annotated[PrintJobs, Depends(get_print_jobs)]

@@ -5,6 +5,7 @@ Screenshots land in test-output/screens/desk-*.png.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -96,7 +97,26 @@ def test_desk_pages(browser, desk_server: ServerProcess) -> None:
         page.goto(f"{base}/desk/{name}")
         assert page.locator("h1").count() == 1
         shot(name)
-    assert "review_merge" in page.goto(base + "/desk/audit").text()
+
+    # A kecamatan's cards: the form starts a job, its page refreshes itself until done.
+    page.goto(base + "/desk/cards")
+    page.select_option("#area", "52.03.07")
+    page.click("form[action='/desk/cards/batch'] button[type=submit]")
+    page.wait_for_url(re.compile(r".*/desk/cards/jobs/[A-Za-z0-9_-]{22}$"))
+    page.wait_for_selector("#download", timeout=120_000)
+    # Four people, one merged away as a duplicate: three cards.
+    assert "Selesai: 3 kartu, 1 halaman A4" in page.inner_text("main")
+    shot("cards-job")
+    with page.expect_download() as download:
+        page.click("#download")
+    assert re.fullmatch(r"kartu-52\.03\.07-\d{8}\.pdf", download.value.suggested_filename)
+    assert download.value.path().read_bytes().startswith(b"%PDF")
+    page.goto(base + "/desk/cards")
+    assert page.locator("text=Cetakan terakhir").count() == 1
+    shot("cards-recent")
+
+    audit_text = page.goto(base + "/desk/audit").text()
+    assert "review_merge" in audit_text and "cards_batch" in audit_text
 
     page.click("text=Keluar")
     page.wait_for_url(base + "/desk/login")

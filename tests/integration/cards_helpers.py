@@ -73,6 +73,15 @@ def pdf_pages(pdf: bytes, dpi: int = 150) -> list[Image.Image]:
         doc.close()
 
 
+def first_page(pdf: bytes, dpi: int = 150) -> tuple[Image.Image, int]:
+    """Page 1 rendered at `dpi`, and the page count (big batches: render one page only)."""
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        return doc[0].render(scale=dpi / 72).to_pil(), len(doc)
+    finally:
+        doc.close()
+
+
 def png(data: bytes) -> Image.Image:
     """A PNG response body as an image."""
     return Image.open(io.BytesIO(data))

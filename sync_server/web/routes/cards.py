@@ -1,30 +1,35 @@
-"""Card actions at the desk: print a kecamatan's or village's cards, revoke, reissue.
+"""Card actions at the desk: print a kecamatan's or village's cards, a reprint list,
+revoke, reissue.
 
-The work is the cards services' (card_batches, revocation); this router checks the
-form, audits the action in the same transaction, and answers with a page or the PDF.
+The work is the cards services' (card_batches, print_jobs, revocation); this router
+checks the form, audits the action in the same transaction, and answers with a page.
+A batch PDF is drawn by a background job: the form redirects to the job's page, which
+refreshes itself until the PDF can be downloaded.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from sqlmodel import Session
 
 from enrolment.areas import kecamatan, villages
-from sync_server.api.deps import SessionDep, SettingsDep
-from sync_server.models import utcnow
+from sync_server.api.deps import SessionDep, SettingsDep, SignerDep
 from sync_server.services.audit import audit
-from sync_server.services.card_batches import BatchError, batch_pdf
+from sync_server.services.card_batches import BatchError, count_cards
 from sync_server.services.members import member_number, parse_member_number
+from sync_server.services.print_jobs import MAX_CARDS, BusyError, PrintJobs, Selection
 from sync_server.services.revocation import RevocationError, reissue_card, revoke_card
-from sync_server.web.deps import DeskDep, DeskPostDep
+from sync_server.services.signing import Signer
+from sync_server.web.deps import Desk, DeskDep, DeskPostDep, PrintJobsDep, get_print_jobs
+from sync_server.web.errors import DeskError
 from sync_server.web.templating import render
 
 router = APIRouter(prefix="/desk/cards", tags=["desk"], include_in_schema=False)
 
-#: A batch is drawn inside the request: beyond this, print village by village.
-MAX_BATCH_CARDS = 3000
 REASON_NAMES = {
     "lost": "Hilang / Lost",
     "stolen": "Dicuri / Stolen",
@@ -34,8 +39,20 @@ ERRORS = {
     "bad_selection": "Pilih satu kecamatan atau desa / Choose one kecamatan or village",
     "bad_kecamatan": "Kecamatan tidak dikenal / Unknown kecamatan",
     "bad_desa": "Desa tidak dikenal / Unknown village",
+    "bad_date": "Tanggal tidak valid (contoh: 2026-11-01) / Invalid date (e.g. 2026-11-01)",
     "no_cards": "Tidak ada kartu aktif di wilayah ini / No active cards in this area",
-    "batch_too_large": "Terlalu banyak kartu; cetak per desa / Too many cards; print per village",
+    "no_reprints": (
+        "Tidak ada kartu yang diterbitkan ulang sejak tanggal itu"
+        " / No cards were reissued since that date"
+    ),
+    "batch_too_large": (
+        "Terlalu banyak kartu ({n}) untuk satu PDF, maksimal {max}; cetak per kecamatan"
+        " / Too many cards ({n}) for one PDF, at most {max}; print by kecamatan"
+    ),
+    "busy": (
+        "Batch lain sedang dicetak; tunggu sampai selesai lalu coba lagi"
+        " / Another batch is printing; wait until it is done, then try again"
+    ),
     "bad_reason": "Pilih alasan / Choose a reason",
     "unknown_card": "Nomor seri kartu tidak dikenal / Unknown card serial",
     "already_revoked": "Kartu sudah dicabut / The card is already revoked",
@@ -43,19 +60,70 @@ ERRORS = {
 }
 
 
-def _page(request: Request, *, error: str = "", done: str = "", status: int = 200) -> Response:
+def _page(
+    request: Request,
+    *,
+    error: str = "",
+    done: str = "",
+    busy_job: str = "",
+    status: int = 200,
+) -> Response:
     areas = []
     for k in kecamatan():
         areas.append((k.code, f"Kec. {k.name}"))
         areas.extend((v.code, f"   {v.name}") for v in villages(k.code))
-    context = {"areas": areas, "reasons": REASON_NAMES, "error": error, "done": done}
+    context = {
+        "areas": areas,
+        "reasons": REASON_NAMES,
+        "error": error,
+        "done": done,
+        "busy_job": busy_job,
+        "jobs": get_print_jobs(request).recent(),
+    }
     return render(request, "cards.html", context, status=status)
+
+
+def _num(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
 
 
 @router.get("", response_model=None)
 def cards_page(request: Request, desk: DeskDep) -> Response:
-    """Forms: print a batch, revoke a card, reissue a member's card."""
+    """Forms: print a batch or a reprint list, revoke a card, reissue a member's card."""
     return _page(request)
+
+
+def _start_job(
+    request: Request,
+    desk: Desk,
+    session: Session,
+    jobs: PrintJobs,
+    signer: Signer,
+    selection: Selection,
+) -> Response:
+    """Count the selection's cards, start its job, audit, and go to the job's page."""
+    try:
+        total = count_cards(session, **selection.criteria())
+        if total == 0:
+            raise BatchError("no_reprints" if selection.reprints_since else "no_cards")
+        if total > MAX_CARDS:
+            raise BatchError("batch_too_large", n=total, max=MAX_CARDS)
+    except BatchError as exc:
+        session.rollback()
+        params = {k: _num(v) for k, v in exc.params.items()}
+        return _page(request, error=ERRORS.get(exc.code, exc.code).format(**params), status=400)
+    try:
+        job_id = jobs.start(selection, total=total, started_by=desk.user.username, signer=signer)
+    except BusyError as exc:
+        session.rollback()
+        return _page(request, error=ERRORS["busy"], busy_job=exc.job.id, status=409)
+    kind = "cards_reprint" if selection.reprints_since else "cards_batch"
+    target = selection.area or "semua"
+    if selection.reprints_since:
+        target = f"{target} sejak {selection.reprints_since.isoformat()}"
+    audit(session, desk.user, kind, target, "", {"job": job_id, "cards": total})
+    session.commit()
+    return RedirectResponse(f"/desk/cards/jobs/{job_id}", status_code=303)
 
 
 @router.post("/batch", response_model=None)
@@ -63,33 +131,58 @@ def cards_batch(
     request: Request,
     desk: DeskPostDep,
     session: SessionDep,
-    settings: SettingsDep,
+    jobs: PrintJobsDep,
+    signer: SignerDep,
     area: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
-    """An A4 PDF of the active cards of one kecamatan or village, to print and cut."""
-    is_desa = area.count(".") == 3
+    """Start an A4 PDF of the active cards of one kecamatan or village (a job)."""
+    if not area.strip():
+        return _page(request, error=ERRORS["bad_selection"], status=400)
+    return _start_job(request, desk, session, jobs, signer, Selection.of(area))
+
+
+@router.post("/reprints", response_model=None)
+def cards_reprints(
+    request: Request,
+    desk: DeskPostDep,
+    session: SessionDep,
+    jobs: PrintJobsDep,
+    signer: SignerDep,
+    since: Annotated[str, Form(max_length=10)] = "",
+    area: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    """Start a PDF of the cards reissued on or after `since` (lost, stolen, corrected),
+    optionally within one kecamatan or village."""
     try:
-        pdf = batch_pdf(
-            session,
-            kecamatan=None if is_desa else (area or None),
-            desa=area if is_desa else None,
-            settings=settings,
-            max_cards=MAX_BATCH_CARDS,
-        )
-    except BatchError as exc:
-        session.rollback()
-        return _page(request, error=ERRORS.get(exc.code, exc.code), status=400)
-    audit(session, desk.user, "cards_batch", area, "", {"bytes": len(pdf)})
-    session.commit()
-    name = f"kartu-{area or 'semua'}-{utcnow():%Y%m%d}.pdf"
-    return Response(
-        pdf,
+        day = date.fromisoformat(since.strip())
+    except ValueError:
+        return _page(request, error=ERRORS["bad_date"], status=400)
+    return _start_job(request, desk, session, jobs, signer, Selection.of(area, day))
+
+
+# Declared before the page: "{job_id}" alone would also match "<id>.pdf".
+@router.get("/jobs/{job_id}.pdf", response_model=None)
+def cards_job_pdf(job_id: str, desk: DeskDep, jobs: PrintJobsDep) -> Response:
+    """The finished job's PDF, as a download."""
+    job = jobs.get(job_id)
+    path = jobs.pdf(job) if job else None
+    if job is None or path is None:
+        raise DeskError(404, "not_found")
+    return FileResponse(
+        path,
         media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "no-store",
-        },
+        filename=job.file_name,
+        headers={"Cache-Control": "no-store"},  # personal data
     )
+
+
+@router.get("/jobs/{job_id}", response_model=None)
+def cards_job(request: Request, job_id: str, desk: DeskDep, jobs: PrintJobsDep) -> Response:
+    """A job's progress (the page refreshes itself while it runs), then its download."""
+    job = jobs.get(job_id)
+    if job is None:
+        raise DeskError(404, "not_found")
+    return render(request, "cards_job.html", {"job": job})
 
 
 @router.post("/revoke", response_model=None)
