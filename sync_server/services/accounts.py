@@ -8,7 +8,6 @@ token, which every POST form echoes in a hidden field.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 import secrets
@@ -19,6 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, delete, select
 
 from sync_server.models import User, UserSession, utcnow
+from sync_server.services.devices import hash_token
 
 ROLES = ("coordinator", "administrator")
 SESSION_LIFETIME = timedelta(hours=12)  # one working day at the district office
@@ -38,15 +38,11 @@ class AccountError(ValueError):
         self.code = code
 
 
-def hash_session_token(token: str) -> str:
-    """Stored form of a session cookie token."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def create_user(
     *, session: Session, username: str, password: str, role: str, display_name: str = ""
 ) -> User:
-    """Create an account; raises AccountError (username_invalid/taken, password_short, role)."""
+    """Add an account to the session's transaction; the caller commits it together with
+    its audit entry. Raises AccountError (username_invalid/taken, password_short, role)."""
     username = username.strip().lower()
     if not _USERNAME.match(username):
         raise AccountError("username_invalid")
@@ -63,8 +59,7 @@ def create_user(
         role=role,
     )
     session.add(user)
-    session.commit()
-    session.refresh(user)
+    session.flush()  # assigns the id
     return user
 
 
@@ -99,7 +94,7 @@ def start_session(*, session: Session, user: User) -> tuple[str, str]:
     session.exec(delete(UserSession).where(UserSession.expires_at < now))  # type: ignore[call-overload]
     session.add(
         UserSession(
-            token_hash=hash_session_token(token),
+            token_hash=hash_token(token),
             user_id=user.id,
             csrf_token=csrf,
             created_at=now,
@@ -117,7 +112,7 @@ def session_user(*, session: Session, token: str) -> tuple[UserSession, User] | 
     row = session.exec(
         select(UserSession, User)
         .join(User, User.id == UserSession.user_id)  # type: ignore[arg-type]
-        .where(UserSession.token_hash == hash_session_token(token))
+        .where(UserSession.token_hash == hash_token(token))
     ).first()
     if row is None:
         return None
@@ -135,6 +130,6 @@ def csrf_matches(expected: str, given: str) -> bool:
 def end_session(*, session: Session, token: str) -> None:
     """Sign out: delete the session row (the cookie is cleared by the caller)."""
     session.exec(  # type: ignore[call-overload]
-        delete(UserSession).where(UserSession.token_hash == hash_session_token(token))
+        delete(UserSession).where(UserSession.token_hash == hash_token(token))
     )
     session.commit()

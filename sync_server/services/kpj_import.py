@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -56,32 +56,48 @@ def read_rows(filename: str, data: bytes) -> list[tuple[int, str, str]]:
     if filename.lower().endswith(".xlsx") or data[:2] == b"PK":
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        except Exception:  # an uploaded file: openpyxl fails in many ways on a broken one
             raise ImportFileError("file_unreadable") from None
-        table = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-    else:
         try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
+            return _table_rows(wb.worksheets[0].iter_rows(values_only=True))
+        except ImportFileError:
+            raise
+        except Exception:  # broken XML inside the zip shows only while reading the rows
             raise ImportFileError("file_unreadable") from None
-        dialect = csv.excel_tab if text.count("\t") > text.count(",") else csv.excel
-        if text.count(";") > text.count(","):  # Excel in Indonesian locale writes ';'
-            dialect = _Semicolon
-        table = list(csv.reader(io.StringIO(text), dialect))
-    if not table:
+        finally:
+            wb.close()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError("file_unreadable") from None
+    dialect = csv.excel_tab if text.count("\t") > text.count(",") else csv.excel
+    if text.count(";") > text.count(","):  # Excel in Indonesian locale writes ';'
+        dialect = _Semicolon
+    try:
+        return _table_rows(csv.reader(io.StringIO(text), dialect))
+    except csv.Error:  # e.g. a field over the csv module's size limit
+        raise ImportFileError("file_unreadable") from None
+
+
+def _table_rows(table: Iterable[Sequence[object]]) -> list[tuple[int, str, str]]:
+    """The NIK and KPJ columns of a table whose first row names them; read row by row,
+    so an oversized file stops at MAX_ROWS instead of being held whole."""
+    rows_in = iter(table)
+    first = next(rows_in, None)
+    if first is None:
         raise ImportFileError("no_header")
-    header = [_cell(c).upper() for c in table[0]]
+    header = [_cell(c).upper() for c in first]
     if "NIK" not in header or "KPJ" not in header:
         raise ImportFileError("no_header")
     ni, ki = header.index("NIK"), header.index("KPJ")
     rows = []
-    for line, row in enumerate(table[1:], start=2):
+    for line, row in enumerate(rows_in, start=2):
         nik = _cell(row[ni]) if ni < len(row) else ""
         kpj = _cell(row[ki]) if ki < len(row) else ""
         if nik or kpj:
             rows.append((line, nik, kpj))
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError("too_many_rows")
+            if len(rows) > MAX_ROWS:
+                raise ImportFileError("too_many_rows")
     return rows
 
 

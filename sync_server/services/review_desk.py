@@ -25,7 +25,6 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from enrolment.areas import village_label
-from enrolment.nik import mask_nik
 from enrolment.segments import segment_name
 from sync_server.models import Member, RetiredMember, ReviewItem, Submission, User, utcnow
 from sync_server.services.audit import audit
@@ -91,12 +90,28 @@ class ItemView:
 
 
 def queue(*, session: Session, status: str = "open", limit: int = 300) -> list[ItemView]:
-    """Items with `status` (open first-come first-served; decided ones newest first)."""
+    """Items with `status` (open first-come first-served; decided ones newest first).
+
+    Items, their submissions and both members are read in three queries, not per row.
+    """
     order = _ITEMS.c.id if status == "open" else _ITEMS.c.id.desc()
-    ids = session.execute(
-        sa.select(_ITEMS.c.id).where(_ITEMS.c.status == status).order_by(order).limit(limit)
-    ).scalars()
-    return [v for i in ids if (v := item_view(session=session, item_id=i)) is not None]
+    items = session.scalars(
+        sa.select(ReviewItem).where(_ITEMS.c.status == status).order_by(order).limit(limit)
+    ).all()
+    subs = _by_id(session, Submission, {i.submission_id for i in items})
+    member_ids = {i.member_id for i in items} | {
+        s.member_id for s in subs.values() if s.member_id is not None
+    }
+    members = _by_id(session, Member, member_ids)
+    views = (_view(i, subs.get(i.submission_id), members) for i in items)
+    return [v for v in views if v is not None]
+
+
+def _by_id(session: Session, model: Any, ids: set[int]) -> dict[int, Any]:
+    if not ids:
+        return {}
+    rows = session.scalars(sa.select(model).where(model.__table__.c.id.in_(ids))).all()
+    return {r.id: r for r in rows}
 
 
 def counts(*, session: Session) -> dict[str, int]:
@@ -115,7 +130,13 @@ def item_view(*, session: Session, item_id: int) -> ItemView | None:
     if item is None:
         return None
     sub = session.get(Submission, item.submission_id)
-    member = session.get(Member, item.member_id)
+    ids = {item.member_id} | ({sub.member_id} if sub and sub.member_id is not None else set())
+    return _view(item, sub, {i: m for i in ids if (m := session.get(Member, i)) is not None})
+
+
+def _view(item: ReviewItem, sub: Submission | None, members: dict[int, Member]) -> ItemView | None:
+    """The view of `item` from its submission and the members it concerns (by id)."""
+    member = members.get(item.member_id)
     if sub is None or member is None:
         return None
     sent = json.loads(sub.payload)
@@ -124,19 +145,19 @@ def item_view(*, session: Session, item_id: int) -> ItemView | None:
         right = _sent_side("Data kiriman tablet / Submitted by tablet", sent, sub.device_id)
         actions: tuple[str, ...] = ("merge", "reject")
     else:
-        other = session.get(Member, sub.member_id)
-        assert other is not None
+        other = members.get(sub.member_id)
+        if other is None:
+            return None
         right = _member_side("Anggota lain / Other member", other, f"tablet #{sub.device_id}")
         actions = ACTIONS
-    fields = [f for f in json.loads(item.fields) if ":" not in f]
+    item_fields = json.loads(item.fields)
+    fields = [f for f in item_fields if ":" not in f]
     differing = [
         k
         for k in ("nik", "name", "birth_date", "sex", "village")
         if getattr(left, k) != getattr(right, k)
     ]
-    note = next(
-        (f.split(":", 1)[1] for f in json.loads(item.fields) if f.startswith("name_score:")), ""
-    )
+    note = next((f.split(":", 1)[1] for f in item_fields if f.startswith("name_score:")), "")
     return ItemView(
         id=item.id or 0,
         kind=item.kind,
@@ -179,11 +200,6 @@ def _sent_side(title: str, sent: dict[str, Any], device_id: int) -> Side:
         phone=str(sent.get("phone", "")),
         device=f"tablet #{device_id}",
     )
-
-
-def masked(nik: str) -> str:
-    """A NIK for lists (the side-by-side view shows it whole: that is what is compared)."""
-    return mask_nik(nik) if len(nik) == 16 else nik
 
 
 def decide(*, session: Session, item_id: int, action: str, reason: str, user: User) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import replace
 
 import sqlalchemy as sa
@@ -81,6 +82,14 @@ def _xlsx(rows: list[list[object]]) -> bytes:
     return out.getvalue()
 
 
+def _broken_xlsx() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("[Content_Types].xml", "not xml <")
+        zf.writestr("xl/workbook.xml", "<<")
+    return out.getvalue()
+
+
 def test_kpj_import_with_good_and_bad_rows(server: Server) -> None:
     enrol(server)
     desk = Desk(server)
@@ -118,7 +127,13 @@ def test_kpj_import_with_good_and_bad_rows(server: Server) -> None:
     export = desk.post("/desk/exports/members", {"fmt": "csv"}).content.decode("utf-8-sig")
     assert f"{nik_for(1)},22222222222" in export
 
-    for name, content in (("x.csv", b"nama,nomor\na,b\n"), ("x.xlsx", b"PK\x03\x04broken")):
+    unreadable = (
+        ("x.csv", b"nama,nomor\na,b\n"),
+        ("x.xlsx", b"PK\x03\x04broken"),
+        ("x.xlsx", _broken_xlsx()),  # a zip whose workbook XML is garbage
+        ("x.csv", b"NIK,KPJ\n" + b"1" * 200_000 + b",2\n"),  # over the csv field limit
+    )
+    for name, content in unreadable:
         files = {"file": (name, content, "application/octet-stream")}
         r = desk.client.post("/desk/kpj", data={"csrf_token": desk.csrf}, files=files)
         assert r.status_code == 400 and "msg bad" in r.text
@@ -145,7 +160,7 @@ def test_coverage_and_money_pages(server: Server) -> None:
     page = desk.get("/desk/").text
     assert "297.349" in page  # 30 % of 0.68 × 1.457.591
     assert "17.000" in page and "73.000" in page
-    assert "<svg" in page and "Sakra" in page or "Keruak" in page
+    assert "<svg" in page and ("Sakra" in page or "Keruak" in page)
     money = desk.get("/desk/money").text
     # Amaq Tiga: ADD, income 2,000,000 → JKK 20,000 + JKM 6,800; Baiq Dua: ADD minimum
     # 16,800 (a village official's usual payer); Inaq Empat: DBHCHT minimum.

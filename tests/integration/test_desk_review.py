@@ -143,6 +143,9 @@ def test_identity_conflict_merge_and_reject_reach_the_tablets(server: Server) ->
     assert again.outcome == "rejected"
     decided = desk.get("/desk/review?status=merged").text
     assert "Baiq Nurul Aini" in decided
+    # The JSON queue answers a signed-in desk user (tablets get 401, see test_desk_auth).
+    api = desk.get("/api/v1/review")
+    assert api.status_code == 200 and api.json()["items"] == []
 
 
 def test_duplicate_kept_or_rejected(server: Server) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, UploadFile
@@ -38,13 +39,19 @@ def _download_headers(name: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
 
 
-def _areas() -> list[tuple[str, str]]:
-    """(code, label) of every kecamatan followed by its villages, for the filter."""
+@cache
+def _areas() -> tuple[tuple[str, str], ...]:
+    """(code, label) of every kecamatan followed by its villages, for the filter (built once)."""
     out = []
     for k in kecamatan():
         out.append((k.code, f"Kec. {k.name}"))
         out.extend((v.code, f"   {v.name}") for v in villages(k.code))
-    return out
+    return tuple(out)
+
+
+@cache
+def _area_codes() -> frozenset[str]:
+    return frozenset(code for code, _ in _areas())
 
 
 def _page(request: Request, **extra: object) -> Response:
@@ -90,19 +97,12 @@ def export_members_route(
         raise DeskError(400, "bad_input", detail="fmt")
     if segment and segment not in {s.value for s in Segment}:
         raise DeskError(400, "bad_input", detail="segment")
-    if area and area not in {code for code, _ in _areas()}:
+    if area and area not in _area_codes():
         raise DeskError(400, "bad_input", detail="area")
     flt = ExportFilter(segment, area, _date(date_from, "date_from"), _date(date_to, "date_to"))
     body, _rows = export_members(session=session, flt=flt, fmt=fmt, user=desk.user)
     name = f"peserta-{utcnow():%Y%m%d-%H%M}.{fmt}"
-    return Response(
-        body,
-        media_type=_MEDIA[fmt],
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return Response(body, media_type=_MEDIA[fmt], headers=_download_headers(name))
 
 
 @router.post("/kpj", response_model=None)
@@ -136,11 +136,4 @@ def audit_download(desk: DeskDep, session: SessionDep) -> Response:
     session.commit()
     body = audit_csv(session=session).encode("utf-8-sig")
     name = f"audit-{utcnow():%Y%m%d-%H%M}.csv"
-    return Response(
-        body,
-        media_type=_MEDIA["csv"],
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return Response(body, media_type=_MEDIA["csv"], headers=_download_headers(name))

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from enrolment.nik import mask_nik
 from sync_server.api.deps import SessionDep
 from sync_server.services import duplicates
 from sync_server.services.review_desk import (
@@ -15,7 +16,6 @@ from sync_server.services.review_desk import (
     counts,
     decide,
     item_view,
-    masked,
     queue,
 )
 from sync_server.web.deps import DeskDep, DeskPostDep
@@ -49,7 +49,7 @@ def review_list(
         "statuses": STATUSES,
         "counts": counts(session=session),
         "kinds": KIND_NAMES,
-        "masked": masked,
+        "masked": mask_nik,
         "scanned": scanned,
     }
     return render(request, "review_list.html", context)
