@@ -24,13 +24,11 @@ from sqlmodel import Session
 
 from bench.dataset import people
 from enrolment import areas
-from enrolment.card_token import CardClaims
 from sync_server.config import Settings
 from sync_server.db import insert_rows, make_engine, migrate
 from sync_server.models import Card, Member, utcnow
 from sync_server.services.card_batches import batch_pdf, select_cards
 from sync_server.services.cards import add_years, verify_url
-from sync_server.services.members import member_number
 from sync_server.services.qr import qr_matrix, qr_text
 from sync_server.services.signing import load_or_create_signer
 
@@ -99,16 +97,7 @@ def main() -> None:
                 fill(session, args.cards)
                 # What the links need: QR versions over this batch's real tokens.
                 versions: collections.Counter[int] = collections.Counter()
-                for row in select_cards(session, kecamatan=KEC):
-                    claims = CardClaims(
-                        row.serial,
-                        member_number(row.member_id),
-                        row.name,
-                        row.segment,
-                        row.village,
-                        row.issued,
-                        row.expires,
-                    )
+                for claims in select_cards(session, kecamatan=KEC):
                     url_text = qr_text(verify_url(PUBLIC_BASE_URL, signer.sign_card(claims)))
                     versions[qr_matrix(url_text).version] += 1
                 session.rollback()

@@ -21,16 +21,19 @@ from sqlmodel import Session
 
 from sync_server.config import Settings
 from sync_server.db import make_engine
-from sync_server.services.card_batches import BatchError, batch_pdf
+from sync_server.services.card_batches import BatchError, batch_pdf, parse_serials
 from sync_server.services.members import member_number, parse_member_number
 from sync_server.services.revocation import REASONS, RevocationError, reissue_card, revoke_card
-from sync_server.services.signing import rotate_key
+from sync_server.services.signing import load_or_create_signer, rotate_key
 
 COMMANDS = ("print-cards", "revoke-card", "reissue-card", "rotate-key")
 
 
 def _serials(text: str) -> list[int]:
-    return [int(s) for s in text.split(",") if s.strip()]
+    try:
+        return parse_serials(text)
+    except BatchError:
+        raise ValueError(text) from None  # argparse: "invalid _serials value"
 
 
 def add_card_commands(sub: argparse._SubParsersAction) -> None:
@@ -84,6 +87,7 @@ def _print_cards(session: Session, args: argparse.Namespace, settings: Settings)
             reprints_since=args.reprints_since,
             progress=progress,
             settings=settings,
+            signer=load_or_create_signer(session=session, secret_key=settings.secret_key),
         )
     except BatchError as exc:
         print(f"print-cards: {exc.code}", file=sys.stderr)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -28,7 +27,7 @@ from sync_server.services.card_pdf import draw_card, new_canvas
 from sync_server.services.cards import verify_url
 from sync_server.services.members import member_number
 from sync_server.services.qr import qr_matrix, qr_text
-from sync_server.services.signing import Signer, load_or_create_signer
+from sync_server.services.signing import Signer
 
 COLUMNS, ROWS = 2, 5
 PER_PAGE = COLUMNS * ROWS
@@ -42,6 +41,8 @@ _MARK_GAP, _MARK_LEN = 1.5, 4.0  # mm from the block, and mark length
 _FOOTER_Y = 5.0  # mm: baseline of the sheet footer, below the cut marks
 
 Progress = Callable[[int, int], None]
+#: The largest serial there can be: `cards.id` is a 32-bit INTEGER.
+MAX_SERIAL = 2**31 - 1
 
 
 class BatchError(ValueError):
@@ -54,15 +55,27 @@ class BatchError(ValueError):
         self.params = params
 
 
-@dataclass(frozen=True)
-class _Row:
-    serial: int
-    member_id: int
-    name: str
-    segment: str
-    village: str
-    issued: date
-    expires: date
+def parse_serial(text: str) -> int | None:
+    """The card serial in `text`, or None if it is not one.
+
+    Bounded, so a huge number is a clear refusal rather than a database overflow;
+    `isdecimal` (not `isdigit`, which passes "²") guarantees `int` accepts it.
+    """
+    text = text.strip()
+    if not text.isdecimal() or not 0 < int(text) <= MAX_SERIAL:
+        return None
+    return int(text)
+
+
+def parse_serials(text: str) -> list[int]:
+    """Card serials from "17,342"; BatchError `bad_selection` if one is not a serial."""
+    serials = []
+    for part in filter(str.strip, text.split(",")):
+        serial = parse_serial(part)
+        if serial is None:
+            raise BatchError("bad_selection")
+        serials.append(serial)
+    return serials
 
 
 def _is_kecamatan(code: str) -> bool:
@@ -117,8 +130,8 @@ def select_cards(
     desa: str | None = None,
     serials: Sequence[int] | None = None,
     reprints_since: date | None = None,
-) -> list[_Row]:
-    """The unrevoked cards a batch prints, in village, name, serial order.
+) -> list[CardClaims]:
+    """What the unrevoked cards a batch prints state, in village, name, serial order.
 
     Selectors combine with AND; at least one is needed (printing the whole regency by
     mistake would waste a ream), and kecamatan and desa exclude each other.
@@ -126,7 +139,10 @@ def select_cards(
     query = _card_query(
         kecamatan=kecamatan, desa=desa, serials=serials, reprints_since=reprints_since
     )
-    return [_Row(*r) for r in session.execute(query).all()]
+    return [
+        CardClaims(serial, member_number(member_id), name, segment, village, issued, expires)
+        for serial, member_id, name, segment, village, issued, expires in session.execute(query)
+    ]
 
 
 def count_cards(
@@ -157,42 +173,31 @@ def batch_pdf(
     reprints_since: date | None = None,
     progress: Progress | None = None,
     settings: Settings,
-    signer: Signer | None = None,
+    signer: Signer,
     max_cards: int | None = None,
 ) -> bytes:
     """An A4 PDF of the selected cards (see `select_cards`), 10 a page with cut marks.
 
-    `progress(done, total)` is called at the start and after every page. `signer`
-    defaults to the active key loaded from the database (the CLI has no app state).
+    `progress(done, total)` is called at the start and after every page.
     `max_cards` refuses bigger batches before any drawing (an HTTP request must end).
     """
-    rows = select_cards(
+    cards = select_cards(
         session, kecamatan=kecamatan, desa=desa, serials=serials, reprints_since=reprints_since
     )
-    if not rows:
+    if not cards:
         raise BatchError("no_cards")
-    if max_cards is not None and len(rows) > max_cards:
-        raise BatchError("batch_too_large", n=len(rows), max=max_cards)
-    signer = signer or load_or_create_signer(session=session, secret_key=settings.secret_key)
+    if max_cards is not None and len(cards) > max_cards:
+        raise BatchError("batch_too_large", n=len(cards), max=max_cards)
     session.rollback()  # everything is read: hold no transaction while drawing
     title = _title(kecamatan=kecamatan, desa=desa, reprints_since=reprints_since)
     out = io.BytesIO()
     canvas = new_canvas(out, A4, title)
-    total, pages = len(rows), (len(rows) + PER_PAGE - 1) // PER_PAGE
+    total, pages = len(cards), (len(cards) + PER_PAGE - 1) // PER_PAGE
     if progress:
         progress(0, total)
     for page, start in enumerate(range(0, total, PER_PAGE), 1):
-        chunk = rows[start : start + PER_PAGE]
-        for i, row in enumerate(chunk):
-            claims = CardClaims(
-                serial=row.serial,
-                member_no=member_number(row.member_id),
-                name=row.name,
-                segment=row.segment,
-                village_code=row.village,
-                issued=row.issued,
-                expires=row.expires,
-            )
+        chunk = cards[start : start + PER_PAGE]
+        for i, claims in enumerate(chunk):
             url = verify_url(settings.public_base_url, signer.sign_card(claims))
             col, line = i % COLUMNS, i // COLUMNS
             x = (_LEFT + col * CARD_W) * mm
@@ -200,7 +205,7 @@ def batch_pdf(
             draw_card(canvas, layout_card(claims, qr_matrix(qr_text(url))), x, y)
         _cut_marks(canvas)
         # The sheet's villages in the footer: stacks get sorted by desa after cutting.
-        desa_names = ", ".join(dict.fromkeys(area_name(r.village) for r in chunk))
+        desa_names = ", ".join(dict.fromkeys(area_name(c.village_code) for c in chunk))
         _footer(canvas, f"{title} — {page}/{pages} — {desa_names}")
         canvas.showPage()
         if progress:
@@ -209,12 +214,18 @@ def batch_pdf(
     return out.getvalue()
 
 
-def _title(*, kecamatan: str | None, desa: str | None, reprints_since: date | None) -> str:
-    parts = ["Kartu peserta BPJS Ketenagakerjaan"]
+def area_labels(*, kecamatan: str | None, desa: str | None) -> list[str]:
+    """The selected areas for people: ["Kec. Selong (52.03.07)"], or []."""
+    labels = []
     if kecamatan:
-        parts.append(f"Kec. {area_name(kecamatan)} ({kecamatan})")
+        labels.append(f"Kec. {area_name(kecamatan)} ({kecamatan})")
     if desa:
-        parts.append(f"Desa {area_name(desa)} ({desa})")
+        labels.append(f"Desa {area_name(desa)} ({desa})")
+    return labels
+
+
+def _title(*, kecamatan: str | None, desa: str | None, reprints_since: date | None) -> str:
+    parts = ["Kartu peserta BPJS Ketenagakerjaan", *area_labels(kecamatan=kecamatan, desa=desa)]
     if reprints_since:
         parts.append(f"cetak ulang sejak {reprints_since:%d-%m-%Y}")
     return " — ".join(parts)

@@ -39,10 +39,9 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from enrolment.areas import area_name
 from sync_server.config import Settings
 from sync_server.models import utcnow
-from sync_server.services.card_batches import PER_PAGE, BatchError, batch_pdf
+from sync_server.services.card_batches import PER_PAGE, BatchError, area_labels, batch_pdf
 from sync_server.services.signing import Signer
 
 log = logging.getLogger(__name__)
@@ -115,11 +114,7 @@ class Selection:
 
     def label(self) -> str:
         """What is printed, for people: "Kec. Selong (52.03.07)"."""
-        parts = []
-        if self.kecamatan:
-            parts.append(f"Kec. {area_name(self.kecamatan)} ({self.kecamatan})")
-        if self.desa:
-            parts.append(f"Desa {area_name(self.desa)} ({self.desa})")
+        parts = area_labels(kecamatan=self.kecamatan, desa=self.desa)
         if self.reprints_since:
             day = f"{self.reprints_since:%d-%m-%Y}"
             parts.append(f"Cetak ulang sejak {day} / Reprints since {day}")

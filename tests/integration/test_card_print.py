@@ -135,6 +135,9 @@ def test_batch_refusals(server: Server) -> None:
         ({"kecamatan": "52.03.99"}, 400, "bad_kecamatan"),
         ({"desa": "52.03.07.9999"}, 400, "bad_desa"),
         ({"serials": "1,x"}, 400, "bad_selection"),
+        # Beyond any serial (SQLite cannot even bind it): refused, not a 500.
+        ({"serials": "1,99999999999999999999999"}, 400, "bad_selection"),
+        ({"serials": "²"}, 400, "bad_selection"),
         ({"kecamatan": "52.03.09"}, 404, "no_cards"),
     ]
     for params, status, code in cases:

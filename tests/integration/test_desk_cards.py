@@ -162,6 +162,10 @@ def test_print_revoke_reissue_and_reprint_list_from_the_desk(server: Server) -> 
     assert r.status_code == 200 and "dicabut" in r.text
     again = desk.post("/desk/cards/revoke", {"serial": str(serial), "reason": "lost"})
     assert again.status_code == 400 and "sudah dicabut" in again.text
+    # Not a serial (isdigit() passes "²", int() does not): a clear refusal, never a 500.
+    for bad in ("²", "x", "0", "99999999999"):
+        r = desk.post("/desk/cards/revoke", {"serial": bad, "reason": "lost"})
+        assert r.status_code == 400 and "Nomor seri kartu tidak dikenal" in r.text, bad
     (member_no,) = [m for m in members if int(m[2:]) == member_id]
     r = desk.post("/desk/cards/reissue", {"member_no": member_no})
     assert r.status_code == 200 and "Kartu baru" in r.text

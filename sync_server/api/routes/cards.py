@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response
 from enrolment.card_token import CardClaims
 from sync_server.api.deps import CurrentDevice, SessionDep, SettingsDep, SignerDep
 from sync_server.api.errors import ApiError
-from sync_server.services.card_batches import BatchError, batch_pdf
+from sync_server.services.card_batches import BatchError, batch_pdf, parse_serials
 from sync_server.services.card_pdf import render_card_pdf
 from sync_server.services.card_png import render_card_png
 from sync_server.services.cards import printable_card
@@ -39,15 +39,11 @@ def cards_batch_pdf(
     For signed-in desk users (coordinators print cards; tablets do not).
     """
     try:
-        wanted = [int(s) for s in serials.split(",") if s.strip()] if serials else None
-    except ValueError:
-        raise ApiError(400, "bad_selection") from None
-    try:
         pdf = batch_pdf(
             session,
             kecamatan=kecamatan,
             desa=desa,
-            serials=wanted,
+            serials=parse_serials(serials) or None,
             reprints_since=reprints_since,
             settings=settings,
             signer=signer,

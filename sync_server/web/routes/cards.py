@@ -19,14 +19,14 @@ from sqlmodel import Session
 from enrolment.areas import kecamatan, villages
 from sync_server.api.deps import SessionDep, SettingsDep, SignerDep
 from sync_server.services.audit import audit
-from sync_server.services.card_batches import BatchError, count_cards
+from sync_server.services.card_batches import BatchError, count_cards, parse_serial
 from sync_server.services.members import member_number, parse_member_number
 from sync_server.services.print_jobs import MAX_CARDS, BusyError, PrintJobs, Selection
 from sync_server.services.revocation import RevocationError, reissue_card, revoke_card
 from sync_server.services.signing import Signer
 from sync_server.web.deps import Desk, DeskDep, DeskPostDep, PrintJobsDep, get_print_jobs
 from sync_server.web.errors import DeskError
-from sync_server.web.templating import render
+from sync_server.web.templating import _num, render
 
 router = APIRouter(prefix="/desk/cards", tags=["desk"], include_in_schema=False)
 
@@ -81,10 +81,6 @@ def _page(
         "jobs": get_print_jobs(request).recent(),
     }
     return render(request, "cards.html", context, status=status)
-
-
-def _num(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 @router.get("", response_model=None)
@@ -195,16 +191,17 @@ def cards_revoke(
     note: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     """Revoke one card (lost, stolen, wrong data); every tablet learns it at its next pull."""
-    if not serial.strip().isdigit():
+    number = parse_serial(serial)
+    if number is None:
         return _page(request, error=ERRORS["unknown_card"], status=400)
     try:
-        revoke_card(session, serial=int(serial), reason=reason, actor=desk.user.username)
+        revoke_card(session, serial=number, reason=reason, actor=desk.user.username)
     except RevocationError as exc:
         session.rollback()
         return _page(request, error=ERRORS.get(exc.code, exc.code), status=400)
-    audit(session, desk.user, "card_revoke", f"card:{int(serial)}", note.strip() or reason)
+    audit(session, desk.user, "card_revoke", f"card:{number}", note.strip() or reason)
     session.commit()
-    return _page(request, done=f"Kartu {int(serial)} dicabut / Card {int(serial)} revoked")
+    return _page(request, done=f"Kartu {number} dicabut / Card {number} revoked")
 
 
 @router.post("/reissue", response_model=None)
