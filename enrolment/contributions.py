@@ -28,11 +28,6 @@ FUNDING_SOURCES: dict[str, dict[str, str]] = {
 }
 
 
-def funding_name(code: str, lang: str = "id") -> str:
-    """Display name of a funding source code; the code itself if unknown."""
-    return FUNDING_SOURCES.get(code, {}).get(lang, code)
-
-
 @dataclass(frozen=True)
 class Rates:
     """The contribution table: JKK as a share of income within bounds, JKM flat, JHT a share."""

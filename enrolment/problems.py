@@ -84,8 +84,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Land area must be above 0 and at most {ha} ha.",
     },
     "startup_cash_range": {
-        "id": "Bantuan modal harus antara Rp {min} dan Rp {max}.",
-        "en": "Start-up cash must be between Rp {min} and Rp {max}.",
+        "id": "Bantuan modal harus antara {min} dan {max}.",
+        "en": "Start-up cash must be between {min} and {max}.",
     },
     "choice_unknown": {"id": "Pilih salah satu.", "en": "Choose one."},
     "nib_invalid": {

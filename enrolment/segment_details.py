@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from enrolment import areas
+from enrolment.contributions import format_rupiah
 from enrolment.problems import Problem, problem
 from enrolment.segments import Segment
 
@@ -149,8 +150,8 @@ def validate_details(
                 problem(
                     f"details.{spec.key}",
                     code,
-                    min=f"{STARTUP_CASH_MIN:,}".replace(",", "."),
-                    max=f"{STARTUP_CASH_MAX:,}".replace(",", "."),
+                    min=format_rupiah(STARTUP_CASH_MIN),
+                    max=format_rupiah(STARTUP_CASH_MAX),
                     ha=f"{MAX_LAND_HA:g}",
                     detail=spec.key,
                 )

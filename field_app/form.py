@@ -64,14 +64,17 @@ def _parse_hectares(text: str) -> float | str:
         return text
 
 
-def birth_from_nik(nik: str) -> tuple[str, str] | None:
-    """`(sex, HH-BB-TTTT)` read from a well-formed NIK, or None."""
-    facts, _ = parse_nik(nik, areas.regency_codes())
+def prefill_from_nik(person: EnrolmentForm | MemberForm) -> None:
+    """Fill sex and the birth date (HH-BB-TTTT) from a well-formed NIK when still empty."""
+    facts, _ = parse_nik(person.nik, areas.regency_codes())
     if facts is None:
-        return None
+        return
     this_year = date.today().year % 100
     century = 2000 if facts.year2 <= this_year else 1900
-    return facts.sex, f"{facts.day:02d}-{facts.month:02d}-{century + facts.year2}"
+    person.sex = person.sex or facts.sex
+    person.birth_date = (
+        person.birth_date or f"{facts.day:02d}-{facts.month:02d}-{century + facts.year2}"
+    )
 
 
 @dataclass
@@ -142,10 +145,7 @@ class EnrolmentForm:
             self._clear_error(f"household.{name}")
         if name == "nik":
             self.warning, self.warned = "", False
-            prefill = birth_from_nik(self.nik)
-            if prefill:
-                self.sex = self.sex or prefill[0]
-                self.birth_date = self.birth_date or prefill[1]
+            prefill_from_nik(self)
 
     def _segment_chosen(self, segment: str) -> None:
         if not self.funding or self.funding in DEFAULT_FUNDING.values():
@@ -179,10 +179,7 @@ class EnrolmentForm:
             k: v for k, v in member.errors.items() if k not in (name, f"household.{name}")
         }
         if name == "nik":
-            prefill = birth_from_nik(value)
-            if prefill:
-                member.sex = member.sex or prefill[0]
-                member.birth_date = member.birth_date or prefill[1]
+            prefill_from_nik(member)
         # Members are plain dataclasses: tell the form's subscribers something changed.
         self.notify()
 
@@ -360,10 +357,8 @@ class EnrolmentForm:
         with the server's reasons for returning them shown at the fields."""
         anchor, rest = items[0], items[1:]
         rec = anchor.record
-        details = {
-            k: format_date(v) if isinstance(v, str) and _looks_iso(v) else _typed(v)
-            for k, v in (rec.details or {}).items()
-        }
+        kinds = {spec.key: spec.kind for spec in fields_for(rec.segment)}
+        details = {k: _typed(v, kinds.get(k, "")) for k, v in (rec.details or {}).items()}
         form = cls(
             client_id=rec.client_id,
             version=rec.version,
@@ -405,14 +400,15 @@ class EnrolmentForm:
         return form
 
 
-def _looks_iso(text: str) -> bool:
-    return len(text) == 10 and text[4] == "-" and text[7] == "-"
-
-
-def _typed(value: Any) -> str:
+def _typed(value: Any, kind: str) -> str:
+    """A stored detail value as the officer types it (undoes `_details_for_record`)."""
+    if value is None:
+        return ""
+    if kind == "date":
+        return format_date(str(value))
     if isinstance(value, float):
         return f"{value:g}".replace(".", ",")
-    return "" if value is None else str(value)
+    return str(value)
 
 
 def _server_errors(problems: list[dict[str, str]], lang: str) -> dict[str, str]:

@@ -62,7 +62,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "Menampilkan {n} terbaru; pakai pencarian untuk yang lain.",
         "en": "Showing the {n} newest; search to find others.",
     },
-    "show_all": {"id": "Semua", "en": "All"},
     "household_of": {"id": "Keluarga KK {kk}", "en": "Family, KK {kk}"},
     "verify_button": {"id": "Periksa kartu", "en": "Check a card"},
     "verify_title": {"id": "Periksa kartu peserta", "en": "Check a member card"},
@@ -220,7 +219,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "c_phase_during": {"id": "Sedang bekerja di luar negeri", "en": "Working abroad"},
     "c_phase_after": {"id": "Sudah pulang (purna)", "en": "Returned (after placement)"},
     "save": {"id": "Simpan", "en": "Save"},
-    "cancel": {"id": "Batal", "en": "Cancel"},
     "back": {"id": "Kembali", "en": "Back"},
     "saved_ok_n": {
         "id": "{n} anggota keluarga tersimpan di tablet. Kirim dengan tombol Sinkronkan.",
@@ -241,7 +239,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "This NIK may already be registered on the server. Check again; press Save "
         "once more to save anyway.",
     },
-    "edit_record": {"id": "Ubah", "en": "Edit"},
     "open_card": {"id": "Lihat kartu", "en": "Open card"},
     "fix_record": {"id": "Perbaiki", "en": "Correct"},
     "card_title": {"id": "Kartu peserta", "en": "Member card"},

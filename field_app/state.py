@@ -65,6 +65,7 @@ class AppState:
         self._draft_lock = asyncio.Lock()
         self._sync_lock = asyncio.Lock()  # one sync at a time, background or tapped
         self._unsubscribe = None
+        self._list_loads = self._summary_loads = 0  # see reload()
         self.refresh()
 
     @property
@@ -78,28 +79,28 @@ class AppState:
         self.message = ""
 
     # -- home -----------------------------------------------------------------
-    def _load(self) -> dict[str, object]:
-        """Read what home shows (blocking: call from a worker thread or at start-up)."""
+    def _load(self, summary: bool = True) -> dict[str, object]:
+        """Read what home shows: the list, and with `summary` the drafts and counters
+        (blocking: call from a worker thread or at start-up)."""
         status = self.status_filter
-        statuses = [Status.CONFLICT, Status.REJECTED] if status == "attention" else [status]
-        records: list[StoredEnrolment] = []
-        for s in statuses:
-            records += self.store.list_enrolments(
+        loaded: dict[str, object] = {
+            "records": self.store.list_enrolments(
                 self.query,
                 LIST_LIMIT,
                 village=self.village_filter,
                 segment=self.segment_filter,
-                status=s,
+                status=Status.ATTENTION if status == "attention" else status,
             )
-        records.sort(key=lambda r: r.record.created_at, reverse=True)
-        midnight = datetime.now(UTC).strftime("%Y-%m-%dT00:00:00Z")
-        return {
-            "records": records[:LIST_LIMIT],
-            "drafts": self.store.drafts(),
-            "counts": self.store.count_by_status(),
-            "today_count": self.store.count_since(midnight),
-            "villages": self.store.villages_used(),
         }
+        if summary:
+            midnight = datetime.now(UTC).strftime("%Y-%m-%dT00:00:00Z")
+            loaded |= {
+                "drafts": self.store.drafts(),
+                "counts": self.store.count_by_status(),
+                "today_count": self.store.count_since(midnight),
+                "villages": self.store.villages_used(),
+            }
+        return loaded
 
     def _apply(self, loaded: dict[str, object]) -> None:
         for name, value in loaded.items():
@@ -109,24 +110,30 @@ class AppState:
         """Reload the list, drafts and counters from the store, now."""
         self._apply(self._load())
 
-    async def reload(self) -> None:
-        """Reload off the event loop; when several overlap (fast typing in the search
-        box), only the newest result is shown."""
-        self._reloads = getattr(self, "_reloads", 0) + 1
-        mine = self._reloads
-        loaded = await asyncio.to_thread(self._load)
-        if mine == self._reloads:
-            self._apply(loaded)
+    async def reload(self, *, summary: bool = True) -> None:
+        """Reload off the event loop. A search or filter reloads the list alone
+        (`summary=False`: drafts and counters do not change with it). When reloads
+        overlap (fast typing in the search box), only the newest of each is shown."""
+        self._list_loads += 1
+        if summary:
+            self._summary_loads += 1
+        mine = (self._list_loads, self._summary_loads)
+        loaded = await asyncio.to_thread(self._load, summary)
+        if mine[0] != self._list_loads:
+            del loaded["records"]
+        if mine[1] != self._summary_loads:
+            loaded = {k: v for k, v in loaded.items() if k == "records"}
+        self._apply(loaded)
 
     async def search(self, query: str) -> None:
         """Filter the list by name or NIK."""
         self.query = query
-        await self.reload()
+        await self.reload(summary=False)
 
     async def set_filter(self, name: str, value: str) -> None:
         """Filter the list by `village`, `segment` or `status` ("" shows all)."""
         setattr(self, f"{name}_filter", value)
-        await self.reload()
+        await self.reload(summary=False)
 
     # -- pairing ------------------------------------------------------------
     async def pair(self) -> None:
@@ -223,18 +230,13 @@ class AppState:
     def _check_duplicates(self, records: list[Enrolment]) -> tuple[dict[int, str], bool]:
         """NIKs already on this tablet (errors by record index), and whether any NIK
         is known to the server (a warning). Runs in a worker thread."""
-        own = {r.client_id for r in records}
-        on_tablet: dict[int, str] = {}
-        for i, r in enumerate(records):
-            if self.store.nik_exists(r.nik, r.client_id) and not self._nik_in(r.nik, own):
-                on_tablet[i] = t("nik_on_tablet", self.lang)
-        on_server = any(self._known_to_server(r.nik) for r in records)
-        return on_tablet, on_server
-
-    def _nik_in(self, nik: str, client_ids: set[str]) -> bool:
+        niks = [r.nik for r in records]
         # A household re-saved while its members swap NIKs is not a duplicate of itself.
-        rows = self.store.list_enrolments(nik, 5)
-        return all(r.record.client_id in client_ids for r in rows if r.record.nik == nik)
+        taken = self.store.niks_taken(niks, [r.client_id for r in records])
+        on_tablet = {
+            i: t("nik_on_tablet", self.lang) for i, r in enumerate(records) if r.nik in taken
+        }
+        return on_tablet, self._known_to_server(niks)
 
     async def review(self) -> None:
         """Step 1 → 2: check the form (all but consent) and the NIKs, then ask consent."""
@@ -286,9 +288,12 @@ class AppState:
             "saved_ok_n" if len(records) > 1 else "saved_ok", self.lang, n=len(records)
         )
 
-    def _known_to_server(self, nik: str) -> bool:
+    def _known_to_server(self, niks: list[str]) -> bool:
         salt = self.store.get_setting("roster_salt")
-        return bool(salt) and self.store.in_roster(roster_hash(b64d(salt), nik))
+        if not salt:
+            return False
+        key = b64d(salt)
+        return any(self.store.in_roster(roster_hash(key, nik)) for nik in niks)
 
     def go_home(self) -> None:
         """Back to the list."""

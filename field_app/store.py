@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +29,7 @@ class Status:
     SENT = "sent"  # accepted: has a member number and card
     CONFLICT = "conflict"  # NIK known with another identity: coordinator reviews
     REJECTED = "rejected"  # server found it invalid: officer must correct
+    ATTENTION = (CONFLICT, REJECTED)  # what the officer must look at ("perlu perhatian")
 
 
 # Each entry upgrades the schema by one version; never edit a released entry.
@@ -235,9 +236,10 @@ class Store:
         *,
         village: str = "",
         segment: str = "",
-        status: str = "",
+        status: str | Collection[str] = "",
     ) -> list[StoredEnrolment]:
-        """Newest first, optionally filtered by village, segment and status.
+        """Newest first, optionally filtered by village, segment and status (one, or
+        several such as `Status.ATTENTION`).
 
         `query` of digits matches the start of a NIK (an index range, so it stays fast
         on a full tablet); any other `query` matches part of a name, any case.
@@ -254,10 +256,15 @@ class Store:
             where.append("full_name LIKE ? ESCAPE '\\'")
             escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             args.append(f"%{escaped}%")
-        for column, value in (("village_code", village), ("segment", segment), ("status", status)):
+        for column, value in (("village_code", village), ("segment", segment)):
             if value:
                 where.append(f"{column} = ?")
                 args.append(value)
+        statuses = [status] if isinstance(status, str) else list(status)
+        statuses = [s for s in statuses if s]
+        if statuses:
+            where.append(f"status IN ({_marks(statuses)})")
+            args += statuses
         sql = "SELECT * FROM enrolments"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -311,20 +318,13 @@ class Store:
             rows = self._db.execute(
                 "SELECT * FROM drafts ORDER BY updated_at DESC, draft_id"
             ).fetchall()
-        return [
-            Draft(r["draft_id"], r["title"], json.loads(r["payload"]), r["updated_at"])
-            for r in rows
-        ]
+        return [_draft(r) for r in rows]
 
     def get_draft(self, draft_id: str) -> Draft | None:
         """One draft by id."""
         with self._lock:
             r = self._db.execute("SELECT * FROM drafts WHERE draft_id=?", (draft_id,)).fetchone()
-        return (
-            Draft(r["draft_id"], r["title"], json.loads(r["payload"]), r["updated_at"])
-            if r
-            else None
-        )
+        return _draft(r) if r else None
 
     def delete_draft(self, draft_id: str) -> None:
         """Discard a draft."""
@@ -345,12 +345,21 @@ class Store:
 
     def nik_exists(self, nik: str, except_client_id: str = "") -> bool:
         """True if another record on this tablet has this NIK."""
+        return bool(self.niks_taken([nik], [except_client_id]))
+
+    def niks_taken(self, niks: Collection[str], except_client_ids: Collection[str]) -> set[str]:
+        """Which of `niks` records on this tablet hold, other than `except_client_ids`
+        (e.g. a household being saved again: its own records are no duplicates)."""
+        niks, others = list(niks), list(except_client_ids) or [""]
+        if not niks:
+            return set()
         with self._lock:
-            row = self._db.execute(
-                "SELECT 1 FROM enrolments WHERE nik=? AND client_id<>? LIMIT 1",
-                (nik, except_client_id),
-            ).fetchone()
-        return row is not None
+            rows = self._db.execute(
+                f"SELECT DISTINCT nik FROM enrolments WHERE nik IN ({_marks(niks)})"
+                f" AND client_id NOT IN ({_marks(others)})",
+                [*niks, *others],
+            ).fetchall()
+        return {r[0] for r in rows}
 
     def pending(self, limit: int) -> list[Enrolment]:
         """The oldest records still waiting to be sent."""
@@ -439,3 +448,12 @@ class Store:
                 "SELECT DISTINCT substr(village_code, 1, 8) FROM enrolments ORDER BY 1"
             ).fetchall()
         return [r[0] for r in rows]
+
+
+def _draft(row: sqlite3.Row) -> Draft:
+    return Draft(row["draft_id"], row["title"], json.loads(row["payload"]), row["updated_at"])
+
+
+def _marks(values: Collection[object]) -> str:
+    """`?, ?, ?`: one SQL placeholder per value."""
+    return ", ".join("?" * len(values))

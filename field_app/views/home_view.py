@@ -213,7 +213,7 @@ def _filters(state: AppState) -> ft.Control:
 def HomeView(state: AppState) -> ft.Control:
     """The officer's home screen."""
     lang, counts = state.lang, state.counts
-    attention = counts.get(Status.CONFLICT, 0) + counts.get(Status.REJECTED, 0)
+    attention = sum(counts.get(s, 0) for s in Status.ATTENTION)
     tiles = [_record_tile(state, item) for item in state.records] or [
         ft.Text(t("empty_list", lang), size=16, italic=True)
     ]

@@ -172,3 +172,19 @@ def test_list_filters_by_village_segment_status_and_escapes_wildcards(tmp_path):
     assert store.list_enrolments("_") == []
     assert store.list_enrolments(status="sent") == []
     assert store.villages_used() == ["52.03.07.1001", "52.03.07.1002"]
+
+
+def test_list_by_several_statuses_and_niks_held_by_other_records(tmp_path):
+    store = Store(tmp_path / "app.db")
+    a, b, c = person(1), person(2), person(3)
+    store.save_enrolments([a, b, c])
+    store.record_outcomes(
+        [
+            (a.client_id, 1, Status.CONFLICT, None, None, "[]"),
+            (b.client_id, 1, Status.REJECTED, None, None, "[]"),
+        ]
+    )
+    attention = store.list_enrolments(status=Status.ATTENTION)
+    assert {i.record.client_id for i in attention} == {a.client_id, b.client_id}
+    assert store.niks_taken([a.nik, b.nik], [a.client_id]) == {b.nik}
+    assert store.niks_taken([a.nik, b.nik], [a.client_id, b.client_id]) == set()
