@@ -29,6 +29,17 @@ DRAFT_DELAY = 0.8  # seconds of quiet typing before the draft is written
 LIST_LIMIT = 50  # records rendered on the home screen; search narrows the rest
 
 
+def start_of_local_day(now: datetime) -> str:
+    """The tablet's local midnight of `now`, as the UTC timestamp records carry.
+
+    "Today's work" follows the officer's clock: in Lombok (UTC+8) a UTC midnight would
+    reset the count at 08:00 in the morning.
+    """
+    local = now.astimezone()
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 @ft.observable
 @dataclass
 class AppState:
@@ -93,7 +104,7 @@ class AppState:
             )
         }
         if summary:
-            midnight = datetime.now(UTC).strftime("%Y-%m-%dT00:00:00Z")
+            midnight = start_of_local_day(datetime.now(UTC))
             loaded |= {
                 "drafts": self.store.drafts(),
                 "counts": self.store.count_by_status(),
