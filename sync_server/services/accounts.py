@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, delete, select
 
 from sync_server.models import User, UserSession, utcnow
@@ -58,8 +59,13 @@ def create_user(
         password_hash=_hasher.hash(password),
         role=role,
     )
-    session.add(user)
-    session.flush()  # assigns the id
+    try:
+        # A savepoint: a second desk creating the same name at the same moment loses on
+        # the unique index, and only this insert is undone, not the caller's transaction.
+        with session.begin_nested():
+            session.add(user)
+    except IntegrityError:
+        raise AccountError("username_taken") from None
     return user
 
 

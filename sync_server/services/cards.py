@@ -142,15 +142,6 @@ def card_claims(member: Member, card: Card) -> CardClaims:
     )
 
 
-def card_token(*, session: Session, member: Member, signer: Signer, valid_years: int) -> str:
-    """The signed token of the member's card, issuing the card if needed."""
-    assert member.id is not None
-    card = issue_or_get_card(
-        session=session, member_id=member.id, kid=signer.kid, valid_years=valid_years
-    )
-    return signer.sign_card(card_claims(member, card))
-
-
 def verify_url(public_base_url: str, token: str) -> str:
     """The link in the card's QR code."""
     return f"{public_base_url.rstrip('/')}/v/{token}"

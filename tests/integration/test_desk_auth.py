@@ -170,3 +170,46 @@ def test_create_admin_cli(server: Server) -> None:
         row = conn.execute(sa.text("SELECT username, role, password_hash FROM users")).one()
     assert row.username == "kepala" and row.role == "administrator"
     assert row.password_hash.startswith("$argon2id$")
+
+
+def test_same_username_created_at_once_is_refused_not_a_500(server: Server, monkeypatch) -> None:
+    """Two desks adding one name at the same moment: both pass the "is it free?" check,
+    the unique index decides, and the loser gets a clear refusal while the rest of its
+    transaction (here an audit entry) survives."""
+    from sqlmodel import Session
+
+    from sync_server.models import AuditEntry
+    from sync_server.services import accounts
+
+    with Session(server.engine) as session:
+        accounts.create_user(session=session, username="ana", password=PASSWORD, role="coordinator")
+        session.commit()
+    with Session(server.engine) as session:
+        session.add(AuditEntry(action="before", target="test"))
+        session.flush()
+        real_exec = session.exec
+
+        class Nobody:
+            def first(self) -> None:
+                return None
+
+        # The other desk's insert lands between this desk's check and its own insert.
+        checks = iter([Nobody()])
+        monkeypatch.setattr(
+            session, "exec", lambda *a, **k: next(checks, None) or real_exec(*a, **k)
+        )
+        try:
+            accounts.create_user(
+                session=session, username="ana", password=PASSWORD, role="coordinator"
+            )
+        except accounts.AccountError as exc:
+            assert exc.code == "username_taken"
+        else:
+            raise AssertionError("a second 'ana' was accepted")
+        monkeypatch.undo()
+        session.commit()
+    with server.engine.connect() as conn:
+        users = conn.execute(sa.text("SELECT count(*) FROM users WHERE username='ana'"))
+        assert users.scalar_one() == 1
+        kept = conn.execute(sa.text("SELECT count(*) FROM audit_log WHERE action='before'"))
+        assert kept.scalar_one() == 1
