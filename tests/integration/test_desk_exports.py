@@ -166,3 +166,17 @@ def test_coverage_and_money_pages(server: Server) -> None:
     # 16,800 (a village official's usual payer); Inaq Empat: DBHCHT minimum.
     assert "Rp 43.600" in money and "Rp 16.800" in money and "Rp 523.200" in money
     assert "Rp 750.000" in money
+
+
+def test_money_page_follows_new_records(server: Server) -> None:
+    """The money figures are kept between views; a record arriving must still show."""
+    token, _ = enrol(server)
+    desk = Desk(server)
+    assert "Rp 43.600" in desk.get("/desk/money").text  # ADD: 26.800 + 16.800
+    late = replace(
+        person(6, name="Lalu Enam", segment="village_official"), funding="add", income=3_000_000
+    )
+    assert server.push_results(token, [late])[late.client_id].outcome == "created"
+    money = desk.get("/desk/money").text
+    assert "Rp 80.400" in money  # + JKK 30.000 + JKM 6.800
+    assert "Rp 43.600" not in money
