@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
             app.state.roster_salt = roster_salt(session)
         yield
-        app.state.print_jobs.shutdown()  # before the engine goes: jobs hold sessions
+        app.state.print_jobs.shutdown()  # stops a batch drawing in a child process
         engine.dispose()
 
     app = FastAPI(
@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.print_jobs = PrintJobs(engine=engine, settings=settings)
+    app.state.print_jobs = PrintJobs(settings=settings)
     install_error_handlers(app)
     # Replies travel over 2G village links: compress anything worth compressing.
     # Card PDFs are compressed already: gzipping a 40 MB batch again only burns CPU.

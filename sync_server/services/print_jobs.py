@@ -1,16 +1,26 @@
 """Batch card PDFs drawn in the background: start a job, watch its progress, fetch the PDF.
 
-A kecamatan's 15,000 cards take about a minute to draw, too long for one HTTP
-request, so the desk starts a job and its page polls. The drawing runs in a daemon
-thread of the process that started it, with a database session of its own.
+A kecamatan's 15,000 cards take about half a minute to draw, too long for one HTTP
+request, so the desk starts a job and its page polls. The drawing (QR codes, Ed25519
+signatures, reportlab: pure CPU) runs in a child *process*, so the web worker that
+started it keeps answering tablets and desk pages: in a thread it would hold the GIL
+for the whole batch. The child is started with "spawn" (a fresh interpreter, never a
+fork of a worker holding database connections and threads); it gets the job, the
+settings and the signing key that was active at the start (through the pipe the child
+is started with, never on disk or a command line), makes its own database engine, and
+writes the job's state, the heartbeat included, and the PDF itself. A watcher thread in the worker
+waits for it and fails the job if the child ended without a final state (crashed or
+was killed).
 
 Each job is a small JSON state file beside its PDF in DATA_DIR/print_jobs/, both
 written atomically (temporary file + os.replace). Every worker process reads the
 same files, so with `serve --workers 2` the progress page and the download work
 whichever worker answers.
 
-Running jobs are lost on a restart (acceptable: print again from the desk): a job
-whose process stopped no longer refreshes its state and shows as interrupted.
+Running jobs are lost on a restart (acceptable: print again from the desk): the
+worker stops its child on shutdown (the job fails as stopped), a child whose worker
+was killed stops by itself (as interrupted), and a job whose processes both vanished
+no longer refreshes its state and shows as interrupted.
 Finished jobs are kept a day, at most KEEP_FINISHED of them, then deleted with their
 PDFs, so personal data does not pile up on disk.
 
@@ -25,18 +35,22 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import multiprocessing
 import os
 import re
 import secrets
+import signal
+import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import Session
 
 from sync_server.config import Settings
@@ -57,6 +71,8 @@ HEARTBEAT_SECONDS = 0.5
 #: a page of 10 cards takes well under a second, even on a busy machine.
 STALE_SECONDS = 120.0
 SHUTDOWN_WAIT_SECONDS = 5.0
+#: "spawn", never "fork": a worker holds database connections, locks and threads.
+_PROCESSES = multiprocessing.get_context("spawn")
 
 RUNNING, DONE, FAILED = "running", "done", "failed"
 _ID = re.compile(r"[A-Za-z0-9_-]{22}")  # secrets.token_urlsafe(16)
@@ -134,6 +150,7 @@ class Job:
     state: str = RUNNING
     message: str = ""  # why it failed, "Indonesia / English"; never a traceback
     size: int = 0  # bytes of the finished PDF
+    pid: int = 0  # the process drawing it (0 until that process has started)
     updated: float = field(default_factory=time.time)  # wall clock: shared by processes
 
     @property
@@ -173,6 +190,7 @@ class Job:
                 "state": self.state,
                 "message": self.message,
                 "size": self.size,
+                "pid": self.pid,
                 "updated": self.updated,
             },
             ensure_ascii=False,
@@ -198,6 +216,7 @@ class Job:
             state=d["state"],
             message=d["message"],
             size=int(d["size"]),
+            pid=int(d.get("pid") or 0),
             updated=float(d["updated"]),
         )
 
@@ -210,25 +229,39 @@ class BusyError(RuntimeError):
         self.job = job
 
 
-class _Stopped(Exception):
-    """Raised from the progress callback to abandon a job when the server stops."""
+class _Stop(Exception):
+    """Raised from the progress callback to abandon the drawing; `code` says why."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass
+class _Run:
+    """A job drawing in a child process of this one, and the thread watching it."""
+
+    job_id: str
+    process: Any  # multiprocessing's SpawnProcess
+    watcher: threading.Thread | None = None
 
 
 class PrintJobs:
     """The job runner of one server process (shared state lives in files, see above)."""
 
-    def __init__(self, *, engine: Engine, settings: Settings):
-        self._engine = engine
+    def __init__(self, *, settings: Settings):
         self._settings = settings
         self._dir = settings.data_dir / JOBS_DIR
         self._dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # PDFs hold personal data
         self._lock = threading.Lock()  # one start at a time in this process
+        self._finish_lock = threading.Lock()  # one final state per job
         self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
+        self._runs: list[_Run] = []
         self._sweep()
 
     def start(self, selection: Selection, *, total: int, started_by: str, signer: Signer) -> str:
-        """Start drawing `selection` (`total` cards, counted by the caller); its job id.
+        """Start drawing `selection` (`total` cards, counted by the caller) with `signer`
+        in a child process; its job id.
 
         Raises BusyError while another job runs. Selection errors (no cards, unknown
         area) end the job as failed; check with `card_batches.count_cards` first.
@@ -248,11 +281,27 @@ class PrintJobs:
                 total=total,
             )
             self._save(job)
-            thread = threading.Thread(
-                target=self._run, args=(job, signer), name=f"print-job-{job.id[:6]}", daemon=True
+            key = (signer.kid, signer.private_key.private_bytes_raw())  # through a pipe
+            process = _PROCESSES.Process(
+                target=_draw,
+                # `batch_pdf` as this module sees it now (tests put a stand-in there).
+                args=(job.to_json(), self._settings, key, os.getpid(), batch_pdf),
+                name=f"print-job-{job.id[:6]}",
+                daemon=True,  # also terminated if this process exits normally
             )
-            self._threads = [t for t in self._threads if t.is_alive()] + [thread]
-            thread.start()
+            run = _Run(job.id, process)
+            try:
+                process.start()
+            except Exception:
+                log.exception("print job %s: the drawing process did not start", job.id)
+                job.state, job.message = FAILED, MESSAGES["internal"]
+                self._save(job)
+                return job.id
+            run.watcher = threading.Thread(
+                target=self._watch, args=(run,), name=f"print-watch-{job.id[:6]}", daemon=True
+            )
+            self._runs = [r for r in self._runs if r.watcher and r.watcher.is_alive()] + [run]
+            run.watcher.start()
         return job.id
 
     def get(self, job_id: str) -> Job | None:
@@ -271,45 +320,43 @@ class PrintJobs:
         return sorted(self._jobs(), key=lambda j: j.created, reverse=True)
 
     def shutdown(self) -> None:
-        """Stop running jobs (they end as failed) and wait briefly for their threads."""
+        """Stop running jobs (they end as failed, "stopped") and wait briefly for them."""
         self._stop.set()
+        with self._lock:  # no start in between
+            runs = list(self._runs)
+        for run in runs:
+            with contextlib.suppress(ValueError):  # already closed: it ended
+                if run.process.is_alive():
+                    run.process.terminate()  # the child stops at its next card
         deadline = time.monotonic() + SHUTDOWN_WAIT_SECONDS
-        for thread in self._threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
+        for run in runs:
+            if run.watcher:
+                run.watcher.join(max(0.0, deadline - time.monotonic()))
+            if run.watcher and run.watcher.is_alive():  # stuck, e.g. in a long query
+                with contextlib.suppress(ValueError):
+                    run.process.kill()
+                run.watcher.join(SHUTDOWN_WAIT_SECONDS)
+            self._finish(run.job_id, None)
 
-    def _run(self, job: Job, signer: Signer) -> None:
-        last_write = time.monotonic()
+    def _watch(self, run: _Run) -> None:
+        """Wait for the child of `run`; fail its job if it ended without saying how."""
+        run.process.join()
+        self._finish(run.job_id, run.process.exitcode)
 
-        def progress(done: int, total: int) -> None:
-            nonlocal last_write
+    def _finish(self, job_id: str, exitcode: int | None) -> None:
+        with self._finish_lock:
+            try:
+                job = Job.from_json((self._dir / f"{job_id}.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError, KeyError, TypeError):
+                return  # deleted or damaged: nothing to tell anyone
+            if job.state != RUNNING:
+                return  # the child wrote its final state
             if self._stop.is_set():
-                raise _Stopped
-            job.done, job.total = done, total
-            if time.monotonic() - last_write >= HEARTBEAT_SECONDS:
-                last_write = time.monotonic()
-                self._save(job)
-
-        try:
-            with Session(self._engine) as session:
-                pdf = batch_pdf(
-                    session,
-                    **job.selection.criteria(),
-                    progress=progress,
-                    settings=self._settings,
-                    signer=signer,
-                    max_cards=MAX_CARDS,
-                )
-            _write_atomic(self._dir / f"{job.id}.pdf", pdf)
-            job.state, job.size = DONE, len(pdf)
-        except _Stopped:
-            job.state, job.message = FAILED, MESSAGES["stopped"]
-        except BatchError as exc:  # the cards changed since the caller counted them
-            job.state, job.message = FAILED, MESSAGES.get(exc.code, MESSAGES["internal"])
-        except Exception:
-            log.exception("print job %s (%s) failed", job.id, job.selection.label())
-            job.state, job.message = FAILED, MESSAGES["internal"]
-        # (Anything worse, e.g. SystemExit, leaves the state running: it goes stale.)
-        self._save(job)
+                job.state, job.message = FAILED, MESSAGES["stopped"]
+            else:
+                log.error("print job %s: the drawing process died (exit code %s)", job_id, exitcode)
+                job.state, job.message = FAILED, MESSAGES["internal"]
+            self._save(job)
 
     def _jobs(self) -> list[Job]:
         jobs = (self._read(p) for p in self._dir.glob("*.json"))
@@ -328,8 +375,7 @@ class PrintJobs:
         return job
 
     def _save(self, job: Job) -> None:
-        job.updated = time.time()
-        _write_atomic(self._dir / f"{job.id}.json", job.to_json().encode())
+        _save(self._dir, job)
 
     def _sweep(self) -> None:
         """Delete finished jobs older than a day or beyond the newest KEEP_FINISHED,
@@ -353,6 +399,80 @@ class PrintJobs:
     def _delete(self, job_id: str) -> None:
         for suffix in (".pdf", ".json"):  # the state last: a PDF never outlives it unseen
             (self._dir / f"{job_id}{suffix}").unlink(missing_ok=True)
+
+
+def _draw(
+    job_json: str,
+    settings: Settings,
+    key: tuple[str, bytes],
+    parent_pid: int,
+    draw: Callable[..., bytes],
+) -> None:
+    """The child process: draw the job's PDF with `draw` (`card_batches.batch_pdf`),
+    keeping its state file up to date, and write the PDF and the final state."""
+    from sync_server.db import make_engine  # here: the worker never needs it for this
+
+    stop_requested = False
+
+    def on_term(_signum: int, _frame: object) -> None:
+        nonlocal stop_requested
+        stop_requested = True  # stop cleanly at the next card, not mid-write
+
+    # Ctrl-C reaches the whole process group: the worker decides when the job stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, on_term)
+    logging.basicConfig(
+        level=logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    jobs_dir = settings.data_dir / JOBS_DIR
+    job = Job.from_json(job_json)
+    job.pid = os.getpid()
+    _save(jobs_dir, job)
+    last_write = time.monotonic()
+
+    def progress(done: int, total: int) -> None:
+        nonlocal last_write
+        if stop_requested:
+            raise _Stop("stopped")
+        if os.getppid() != parent_pid:  # the worker died (killed): nobody waits for this
+            raise _Stop("interrupted")
+        job.done, job.total = done, total
+        if time.monotonic() - last_write >= HEARTBEAT_SECONDS:
+            last_write = time.monotonic()
+            _save(jobs_dir, job)
+
+    engine = make_engine(settings.database_url)
+    try:
+        kid, raw = key
+        signer = Signer(kid, Ed25519PrivateKey.from_private_bytes(raw))
+        with Session(engine) as session:
+            pdf = draw(
+                session,
+                **job.selection.criteria(),
+                progress=progress,
+                settings=settings,
+                signer=signer,
+                max_cards=MAX_CARDS,
+            )
+        _write_atomic(jobs_dir / f"{job.id}.pdf", pdf)
+        job.state, job.size = DONE, len(pdf)
+    except _Stop as stop:
+        job.state, job.message = FAILED, MESSAGES[stop.code]
+    except BatchError as exc:  # the cards changed since the caller counted them
+        job.state, job.message = FAILED, MESSAGES.get(exc.code, MESSAGES["internal"])
+    except Exception:
+        log.exception("print job %s (%s) failed", job.id, job.selection.label())
+        job.state, job.message = FAILED, MESSAGES["internal"]
+    finally:
+        engine.dispose()
+    _save(jobs_dir, job)
+
+
+def _save(jobs_dir: Path, job: Job) -> None:
+    job.updated = time.time()
+    _write_atomic(jobs_dir / f"{job.id}.json", job.to_json().encode())
 
 
 def _mtime(path: Path) -> float:
