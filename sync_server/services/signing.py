@@ -40,8 +40,10 @@ class Signer:
 def load_or_create_signer(*, session: Session, secret_key: str) -> Signer:
     """The active key, creating `k1` if there is none.
 
-    Creation is race-free: two workers starting together both try to insert `k1`
-    with ON CONFLICT (kid) DO NOTHING and then both read the one that won.
+    Creation is race-free: two workers starting together both try to insert `k1` with
+    ON CONFLICT DO NOTHING and then both read the one that won. No conflict target: the
+    loser may collide on the one-active-key index rather than on `kid` (PostgreSQL
+    raised a UniqueViolation there when two workers started on an empty database).
     """
     key = session.exec(select(SigningKey).where(SigningKey.active)).first()
     if key is None:
@@ -49,10 +51,10 @@ def load_or_create_signer(*, session: Session, secret_key: str) -> Signer:
         session.exec(
             insert(SigningKey)
             .values(**_new_key_values(FIRST_KID, secret_key))
-            .on_conflict_do_nothing(index_elements=["kid"])
+            .on_conflict_do_nothing()
         )
         session.commit()
-        key = session.exec(select(SigningKey).where(SigningKey.kid == FIRST_KID)).one()
+        key = session.exec(select(SigningKey).where(SigningKey.active)).one()
     return _decrypt(key, secret_key)
 
 
