@@ -21,6 +21,19 @@ from enrolment.records import Enrolment
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "test-output"
+# A cold start (imports, migrations, first key) takes seconds alone but much longer on
+# 2 shared cores under a parallel load; 30 s failed most integration tests there.
+DEFAULT_START_TIMEOUT = 90.0
+
+
+def start_timeout() -> float:
+    """Seconds a child process gets to come up: `TEST_SERVER_START_TIMEOUT`, default 90."""
+    raw = os.environ.get("TEST_SERVER_START_TIMEOUT", "")
+    try:
+        value = float(raw) if raw else DEFAULT_START_TIMEOUT
+    except ValueError:
+        raise ValueError(f"TEST_SERVER_START_TIMEOUT must be seconds, not {raw!r}") from None
+    return value if value > 0 else DEFAULT_START_TIMEOUT
 
 
 def free_port() -> int:
@@ -30,8 +43,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(url: str, timeout: float = 30.0, proc: subprocess.Popen | None = None) -> None:
-    """Poll `url` until it answers 200, or fail with the process's output."""
+def wait_for(url: str, timeout: float | None = None, proc: subprocess.Popen | None = None) -> None:
+    """Poll `url` until it answers 200 (within `start_timeout()` unless given), or fail."""
+    timeout = start_timeout() if timeout is None else timeout
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
@@ -43,6 +57,31 @@ def wait_for(url: str, timeout: float = 30.0, proc: subprocess.Popen | None = No
             pass
         time.sleep(0.2)
     raise TimeoutError(f"{url} did not come up in {timeout}s")
+
+
+def stop_child(proc: subprocess.Popen | None, grace: float = 10.0) -> None:
+    """SIGTERM, then SIGKILL after `grace` seconds; always reaps, so nothing is leaked."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def await_start(proc: subprocess.Popen, url: str, log: Path, what: str) -> None:
+    """Wait for `url`; if it never answers, stop `proc` (no leaked process) and raise
+    RuntimeError with the tail of its log."""
+    try:
+        wait_for(url, proc=proc)
+    except BaseException as exc:  # KeyboardInterrupt too: never leave a child behind
+        stop_child(proc, grace=5)
+        if not isinstance(exc, Exception):
+            raise
+        tail = log.read_text(errors="replace")[-3000:]
+        raise RuntimeError(f"{what} did not start: {exc}\n{tail}") from exc
 
 
 class ServerProcess:
@@ -66,7 +105,7 @@ class ServerProcess:
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> ServerProcess:
-        """Start uvicorn and wait until /healthz answers."""
+        """Start uvicorn and wait until /healthz answers; on failure the process is stopped."""
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
                 [
@@ -84,23 +123,12 @@ class ServerProcess:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        try:
-            wait_for(f"{self.url}/healthz", proc=self.proc)
-        except Exception as exc:
-            raise RuntimeError(
-                f"server did not start: {exc}\n{self.log.read_text()[-3000:]}"
-            ) from exc
+        await_start(self.proc, f"{self.url}/healthz", self.log, "server")
         return self
 
     def stop(self) -> None:
-        """Stop gracefully (SIGTERM)."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        """Stop gracefully (SIGTERM), SIGKILL if it is still running after 10 s."""
+        stop_child(self.proc)
 
     def kill(self) -> None:
         """Kill at once (SIGKILL), as a power cut would."""
@@ -173,15 +201,9 @@ class FieldAppProcess:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        wait_for(self.url, timeout=60, proc=self.proc)
+        await_start(self.proc, self.url, self.log, "field app")
         return self
 
     def stop(self) -> None:
-        """Stop the app process."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        """Stop the app process (SIGTERM, then SIGKILL after 10 s)."""
+        stop_child(self.proc)

@@ -15,6 +15,7 @@ import sys
 import textwrap
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -51,6 +52,28 @@ def server_counts(server: ServerProcess) -> tuple[int, int, int]:
         ).fetchone()[0]
         members = db.execute("SELECT count(*) FROM members").fetchone()[0]
     return subs, keys, members
+
+
+def tablet_statuses(path: Path) -> dict[str, int]:
+    """Record counts by status, read from the tablet's database by another connection."""
+    db = sqlite3.connect(path, timeout=5)
+    try:
+        return dict(db.execute("SELECT status, count(*) FROM enrolments GROUP BY status"))
+    finally:
+        db.close()
+
+
+def wait_until_partly_sent(path: Path, proc: subprocess.Popen, timeout: float = 120) -> None:
+    """Return as soon as some records are sent and others still pending, or fail."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        counts = tablet_statuses(path)
+        if counts.get(Status.SENT, 0) > 0 and counts.get(Status.PENDING, 0) > 0:
+            return
+        if proc.poll() is not None:
+            raise AssertionError(f"the sync ended before it could be killed: {counts}")
+        time.sleep(0.05)
+    raise AssertionError(f"no batch was answered within {timeout}s: {tablet_statuses(path)}")
 
 
 def sync_until_done(store: Store, attempts: int = 12) -> list[str]:
@@ -137,9 +160,14 @@ def test_app_killed_mid_sync_then_restarted(tmp_path, server):
             sync_client.sync(Store({str(tmp_path / "tablet.db")!r}), batch_size=50)
         """)
         proc = subprocess.Popen([sys.executable, "-c", script])
-        time.sleep(1.5)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
+        try:
+            # Kill once a batch has been answered and more are queued: the next batch
+            # is then on the wire. A fixed sleep could land before the first request
+            # on a loaded machine.
+            wait_until_partly_sent(tmp_path / "tablet.db", proc)
+        finally:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
         store = Store(tmp_path / "tablet.db")
         partly = store.count_by_status()
         assert partly.get(Status.PENDING, 0) > 0, "the kill came too late to test anything"
