@@ -18,7 +18,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SQLITE_BUSY_TIMEOUT_MS = 30_000
+# How long a push waits for SQLite's write lock before it fails. It must end well
+# before the tablet gives up on the same request (field_app.sync_client.TIMEOUT, read
+# timeout): a tablet that times out first retries while the original request is still
+# queued, and the retry can then overtake it. 20 s of waiting plus the batch's own work
+# stays far inside the tablet's 60 s (tests/unit/test_timeouts.py holds the two apart).
+SQLITE_BUSY_TIMEOUT_MS = 20_000
 # Sync routes run in Starlette's thread pool (40 threads by default); with fewer
 # pooled connections, a burst of pushes timed out waiting for one and answered 500.
 POOL_SIZE, POOL_OVERFLOW = 10, 30
