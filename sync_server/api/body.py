@@ -4,6 +4,12 @@ The tablet gzips every request, so every JSON endpoint reads its body here rathe
 than through FastAPI's body parsing, which knows nothing of Content-Encoding.
 Anything wrong here is the whole request's fault, so it is a 400 and nothing is
 stored; a wrong individual record is the ingest service's business instead.
+
+The body must be UTF-8 (RFC 8259): bytes that are not are a corrupt body (400). JSON's
+own escapes are another matter: `"\u0000"` or a lone `"\ud800"` is valid JSON and parses
+to a str that no database or UTF-8 reply can take. Such strings are kept as they are
+here, so the envelope still parses and `records.validate` rejects just that record
+(`bad_characters`); nothing in this module encodes them.
 """
 
 from __future__ import annotations
@@ -25,7 +31,8 @@ async def read_json(request: Request) -> Any:
     if encoding not in ("", "identity", "gzip"):
         raise ApiError(400, "bad_encoding")
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > settings.max_body_bytes:
+    # isascii: "\xb2".isdigit() is true, and int() of it would raise.
+    if declared.isascii() and declared.isdigit() and int(declared) > settings.max_body_bytes:
         raise ApiError(400, "body_too_large")
     body = bytearray()
     async for chunk in request.stream():
@@ -34,7 +41,9 @@ async def read_json(request: Request) -> Any:
             raise ApiError(400, "body_too_large")
     data = _gunzip(bytes(body), settings.max_json_bytes) if encoding == "gzip" else bytes(body)
     try:
-        return json.loads(data)
+        # Decoded here, strictly: json.loads(bytes) would guess UTF-16/32 and let
+        # surrogate byte sequences through ("surrogatepass"). A BOM is tolerated.
+        return json.loads(data.decode("utf-8-sig"))
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         raise ApiError(400, "not_json") from None
 

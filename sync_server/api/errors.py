@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from enrolment.protocol import PROTO
 
@@ -33,6 +34,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The body's compression is unknown or corrupt.",
     ),
     "not_json": ("Data kiriman bukan JSON yang benar.", "The request body is not valid JSON."),
+    "not_reconcile": (
+        "Data kiriman bukan permintaan rekonsiliasi yang benar.",
+        "The body is not a valid reconciliation request.",
+    ),
     "not_push": (
         "Data kiriman bukan paket sinkronisasi versi 1.",
         "The body is not a protocol-1 push.",
@@ -70,6 +75,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_found": ("Tidak ditemukan.", "Not found."),
     "method_not_allowed": ("Metode tidak diizinkan.", "Method not allowed."),
     "http_error": ("Permintaan gagal.", "The request failed."),
+    "client_disconnected": (
+        "Kiriman terputus sebelum diterima lengkap; kirim ulang.",
+        "The upload was cut off before it arrived in full; send it again.",
+    ),
     "internal": (
         "Terjadi kesalahan di server. Silakan coba lagi nanti.",
         "Something went wrong on the server. Please try again later.",
@@ -129,6 +138,15 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(422, "invalid_request", detail=detail[:200])
 
 
+async def _client_gone(request: Request, exc: Exception) -> JSONResponse:
+    # A tablet losing its link mid-upload is ordinary on a rural 2G link, not a server
+    # fault: nothing was read or stored, the tablet resends. So one line, no traceback
+    # and no 500; the reply has no reader (the server drops it unsent).
+    assert isinstance(exc, ClientDisconnect)
+    log.info("client disconnected during %s %s", request.method, request.url.path)
+    return error_response(400, "client_disconnected")
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     # The traceback goes to the log, never to the client.
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
@@ -140,4 +158,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(ClientDisconnect, _client_gone)
     app.add_exception_handler(Exception, _unexpected)
