@@ -124,6 +124,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Hanya satu kepala keluarga dalam satu KK.",
         "en": "A family card has only one head of family.",
     },
+    "bad_characters": {
+        "id": "{what_id} berisi karakter tersembunyi atau karakter kontrol yang tidak"
+        " diizinkan ({char}, karakter ke-{pos}). Hapus lalu ketik ulang isinya.",
+        "en": "{what_en} contains a hidden or control character that is not allowed"
+        " ({char}, character {pos}). Delete it and type it again.",
+    },
+    "number_invalid": {
+        "id": "{what_id} harus berupa angka biasa.",
+        "en": "{what_en} must be an ordinary number.",
+    },
     "malformed": {
         "id": "Data rusak atau tidak lengkap: {detail}.",
         "en": "Malformed or incomplete data: {detail}.",

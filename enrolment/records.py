@@ -8,9 +8,11 @@ already hold, so `(device, client_id, version)` names one immutable submission.
 from __future__ import annotations
 
 import base64
+import math
 import re
 import secrets
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -22,6 +24,7 @@ from enrolment.nik import check_nik_against, normalise_nik, parse_nik
 from enrolment.problems import Problem, problem
 from enrolment.segment_details import validate_details
 from enrolment.segments import HOUSEHOLD_SEGMENTS, Segment
+from enrolment.text_rules import find_bad_character
 
 CONSENT_METHODS = ("ticked", "read_aloud")
 MAX_INCOME = 1_000_000_000
@@ -89,7 +92,18 @@ def parse_birth_date(value: str) -> date | None:
 
 
 def validate(record: Enrolment, today: date | None = None) -> list[Problem]:
-    """Every problem with a record, field by field. Empty means it may be saved and sent."""
+    """Every problem with a record, field by field. Empty means it may be saved and sent.
+
+    Characters come first: a field with a control, invisible or unencodable character
+    is reported as `bad_characters` only, and the field's other rules are not reported.
+    """
+    found = character_problems(record)
+    flagged = {p.field for p in found}
+    return found + [p for p in _field_problems(record, today) if p.field not in flagged]
+
+
+def _field_problems(record: Enrolment, today: date | None) -> list[Problem]:
+    """The rules of each field, once its characters are known to be acceptable."""
     today = today or datetime.now(UTC).date()
     problems: list[Problem] = []
 
@@ -138,6 +152,89 @@ def validate(record: Enrolment, today: date | None = None) -> list[Problem]:
         problems.append(problem("consent", "consent_missing"))
     problems.extend(_programme_problems(record, today))
     return problems
+
+
+# Every text of the wire record but the segment details: (problem field, label id,
+# label en, accessor). All are names or codes, so checked strictly (see text_rules).
+# Fields the form does not show (cid, created_at) report on "record", consent parts on
+# "consent": the tablet shows a problem where its field name puts it.
+_TEXTS: tuple[tuple[str, str, str, Callable[[Enrolment], str]], ...] = (
+    ("record", "Kode data (cid)", "The record id (cid)", lambda r: r.client_id),
+    ("nik", "NIK", "The NIK", lambda r: r.nik),
+    ("full_name", "Nama", "The name", lambda r: r.full_name),
+    ("birth_date", "Tanggal lahir", "The birth date", lambda r: r.birth_date),
+    ("sex", "Jenis kelamin", "The sex", lambda r: r.sex),
+    ("village_code", "Kode desa", "The village code", lambda r: r.village_code),
+    ("phone", "Nomor HP", "The phone number", lambda r: r.phone),
+    ("segment", "Segmen", "The segment", lambda r: r.segment),
+    ("consent", "Nama yang menyetujui", "The consenting person's name", lambda r: r.consent.by),
+    ("consent", "Cara persetujuan", "The consent method", lambda r: r.consent.method),
+    ("consent", "Waktu persetujuan", "The consent time", lambda r: r.consent.at),
+    ("record", "Waktu pendaftaran", "The enrolment time", lambda r: r.created_at),
+    ("funding", "Sumber dana iuran", "Who pays", lambda r: r.funding),
+)
+_HOUSEHOLD_TEXTS: tuple[tuple[str, str, str, Callable[[Household], str]], ...] = (
+    ("household.kk", "Nomor KK", "The family card (KK) number", lambda h: h.kk),
+    ("household.relation", "Hubungan keluarga", "The family relation", lambda h: h.relation),
+    ("household.head", "Data kepala rumah tangga", "The household anchor", lambda h: h.head),
+)
+
+
+def character_problems(record: Enrolment) -> list[Problem]:
+    """A `bad_characters` problem for each text of the record that carries a character
+    no database, reply or export can take safely (see `enrolment.text_rules`); also a
+    `number_invalid` one for each detail that is an infinite or NaN number.
+
+    Never echoes the text: the message names the field, the character as `U+XXXX`
+    and its position, so the reply is plain ASCII there whatever was sent.
+    """
+    found: list[Problem] = []
+    for fld, what_id, what_en, get in _TEXTS:
+        found += _text_problem(fld, what_id, what_en, get(record), strict=True)
+    if record.household is not None:
+        for fld, what_id, what_en, get in _HOUSEHOLD_TEXTS:
+            found += _text_problem(fld, what_id, what_en, get(record.household), strict=True)
+    for key, value in (record.details or {}).items():
+        found += _detail_problems(key, value)
+    return _first_per_field(found)
+
+
+def _detail_problems(key: Any, value: Any) -> list[Problem]:
+    """Problems with one segment detail: its key (a code, strict) and its value (free text)."""
+    name = key if isinstance(key, str) else ""
+    key_problem = _text_problem("record", "Nama data segmen", "A segment field's name", name)
+    if key_problem:
+        return key_problem  # the key cannot name the field: report on the record
+    fld, what_id, what_en = f"details.{key}", f"Data segmen {key}", f"Segment field {key}"
+    if isinstance(value, float) and not math.isfinite(value):
+        return [problem(fld, "number_invalid", what_id=what_id, what_en=what_en)]
+    if isinstance(value, str):
+        return _text_problem(fld, what_id, what_en, value, strict=False)
+    return []
+
+
+def _text_problem(
+    fld: str, what_id: str, what_en: str, text: Any, *, strict: bool = True
+) -> list[Problem]:
+    """[bad_characters problem] if `text` is a string with a forbidden character, else []."""
+    if not isinstance(text, str):
+        return []
+    bad = find_bad_character(text, strict=strict)
+    if bad is None:
+        return []
+    where = {"char": bad.label, "pos": bad.position}
+    return [problem(fld, "bad_characters", what_id=what_id, what_en=what_en, **where)]
+
+
+def _first_per_field(found: list[Problem]) -> list[Problem]:
+    """One problem per field (the first): several bad parts of consent make one message."""
+    seen: set[str] = set()
+    out = []
+    for p in found:
+        if p.field not in seen:
+            seen.add(p.field)
+            out.append(p)
+    return out
 
 
 def _programme_problems(record: Enrolment, today: date) -> list[Problem]:
