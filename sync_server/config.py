@@ -4,6 +4,8 @@ SECRET_KEY encrypts the card-signing private key at rest and peppers the hashes
 of pairing codes. When it is unset, a random key is generated once into
 `DATA_DIR/secret_key` (file mode 0600) and reused on every start; back that file
 up with the database, since without it the signing key cannot be decrypted.
+DATA_DIR itself is kept 0700: it holds the SQLite database (0600, see db.py), the
+generated secret and the print jobs' PDFs, all personal data or keys.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import stat
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -38,7 +41,7 @@ class Settings:
         """Settings from `environ` (default `os.environ`), creating DATA_DIR if needed."""
         env = os.environ if environ is None else environ
         data_dir = Path(env.get("DATA_DIR") or "./data/server").resolve()
-        data_dir.mkdir(parents=True, exist_ok=True)
+        _make_private_dir(data_dir)
         database_url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'server.db'}"
         base_url = (env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:8700").rstrip("/")
         secret = env.get("SECRET_KEY") or _load_or_create_secret(data_dir / SECRET_KEY_FILE)
@@ -46,6 +49,18 @@ class Settings:
         if years < 1:
             raise ValueError("CARD_VALID_YEARS must be at least 1")
         return cls(data_dir, database_url, base_url, secret, years)
+
+
+def _make_private_dir(path: Path) -> None:
+    """Create `path` (and parents) if needed and make it 0700 when it is ours.
+
+    A shared folder with the sticky bit (such as /tmp) is never changed: it is not the
+    server's to close, so DATA_DIR should be a folder of its own inside it.
+    """
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    st = path.stat()
+    if st.st_uid == os.geteuid() and not st.st_mode & stat.S_ISVTX and st.st_mode & 0o077:
+        path.chmod(0o700)
 
 
 def _load_or_create_secret(path: Path) -> str:

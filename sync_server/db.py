@@ -4,18 +4,25 @@ SQLite is the single-machine default, PostgreSQL (`postgresql+psycopg://`) the
 multi-worker option. On SQLite every transaction starts with BEGIN IMMEDIATE:
 taking the write lock up front means concurrent writers queue on busy_timeout
 instead of failing with SQLITE_BUSY when a read lock is upgraded mid-transaction.
+A session from `read_session` starts a plain (deferred) BEGIN instead: it only reads,
+so it never holds the write lock (WAL readers do not block the writer).
+
+Statement parameters are hidden from logs and error messages (`hide_parameters`):
+they carry NIKs and names.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, Row, Table, create_engine, event, text
+from sqlalchemy import Engine, Row, Table, create_engine, event, make_url, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlmodel import Session as SQLModelSession
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # How long a push waits for SQLite's write lock before it fails. It must end well
@@ -29,21 +36,54 @@ SQLITE_BUSY_TIMEOUT_MS = 20_000
 POOL_SIZE, POOL_OVERFLOW = 10, 30
 # Arbitrary constant naming the migration lock on PostgreSQL.
 _PG_MIGRATION_LOCK = 52_03_0001
+# Execution option naming a read-only engine (see read_session).
+_DEFERRED = "sqlite_deferred_begin"
 
 
 def make_engine(url: str) -> Engine:
     """An engine for `url`, with the SQLite pragmas and BEGIN IMMEDIATE applied."""
     if url.startswith("sqlite"):
+        _create_private_file(url)
         engine = create_engine(
             url,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
             pool_size=POOL_SIZE,
             max_overflow=POOL_OVERFLOW,
+            hide_parameters=True,
         )
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_OVERFLOW,
+        hide_parameters=True,
+    )
+
+
+def read_session(engine: Engine) -> SQLModelSession:
+    """A session for reads only: on SQLite its transactions start with a plain BEGIN, so
+    it never takes (or waits for) the write lock. Writing through it may fail with
+    `database is locked`; use an ordinary Session to write."""
+    return SQLModelSession(engine.execution_options(**{_DEFERRED: True}))
+
+
+def _create_private_file(url: str) -> None:
+    """Create the SQLite database file readable by the server's user only (0600), and
+    tighten an existing one; SQLite gives its -wal and -shm files the same mode."""
+    path = make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+        return  # SQLite itself reports the missing folder
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if os.fstat(fd).st_uid == os.geteuid():
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -58,7 +98,8 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_on_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    deferred = conn.get_execution_options().get(_DEFERRED)
+    conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
 
 def alembic_config() -> Config:

@@ -250,3 +250,19 @@ class MemberKpj(SQLModel, table=True):
 # The duplicate search reads members by birth date and sex, the coverage page by village.
 sa.Index("ix_members_birth_sex", Member.__table__.c.birth_date, Member.__table__.c.sex)  # type: ignore[attr-defined]
 sa.Index("ix_members_village", Member.__table__.c.village_code)  # type: ignore[attr-defined]
+
+
+# --- Desk security (issue 10) ----------------------------------------------------------
+
+
+class Throttle(SQLModel, table=True):
+    """Failed attempts counted against one key — an account's or an address's sign-ins,
+    an address's or everyone's pairing attempts — and until when the key is refused
+    (services/throttle.py). Kept in the database so every worker process agrees."""
+
+    __tablename__ = "throttles"
+
+    key: str = Field(primary_key=True, max_length=120)  # e.g. "login:user:koord"
+    failures: int = 0
+    last_failure_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    blocked_until: datetime | None = Field(default=None, sa_type=_TS)

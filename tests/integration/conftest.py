@@ -104,6 +104,7 @@ TABLES = (
     "members",
     "pairing_codes",
     "devices",
+    "throttles",  # issue 10: sign-in and pairing lockouts
 )
 
 

@@ -7,15 +7,28 @@ Create Date: 2026-11-26
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+from alembic import op
+
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None
 
+TS = sa.DateTime(timezone=False)
+
 
 def upgrade() -> None:
-    """Filled in below as the tables are added."""
+    """Create the throttle table (failed attempts and lockouts per key)."""
+    op.create_table(
+        "throttles",
+        sa.Column("key", sa.String(120), primary_key=True),
+        sa.Column("failures", sa.Integer, nullable=False),
+        sa.Column("last_failure_at", TS, nullable=False),
+        sa.Column("blocked_until", TS, nullable=True),
+    )
 
 
 def downgrade() -> None:
-    """Nothing to undo yet."""
+    """Drop the throttle table."""
+    op.drop_table("throttles")

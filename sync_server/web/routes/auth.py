@@ -1,27 +1,46 @@
-"""Signing in and out of the desk, and managing accounts (administrators)."""
+"""Signing in and out of the desk, one's own password, and managing accounts
+(administrators: create, disable or enable, set a new password).
+
+Sign-in resists guessing: failures are counted per account and per client address
+(services/throttle.py) and, past a few, answered with a growing wait (429) before any
+password is checked. Every failure is in the audit log with the name tried and the
+address, never the password. No password check runs inside a database transaction.
+"""
 
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
+from sync_server.api.client_address import client_address
 from sync_server.api.deps import SessionDep, SettingsDep
+from sync_server.db import read_session
+from sync_server.models import User
+from sync_server.services import throttle
 from sync_server.services.accounts import (
+    MIN_PASSWORD,
     ROLES,
     SESSION_LIFETIME,
     AccountError,
-    authenticate,
+    VerifierBusy,
+    check_password,
     create_user,
     csrf_matches,
     end_session,
+    find_user,
+    hash_password,
     list_users,
+    set_disabled,
+    set_password_hash,
     start_session,
 )
 from sync_server.services.audit import audit
-from sync_server.web.deps import COOKIE, AdminPostDep, DeskDep, DeskPostDep, _lookup
+from sync_server.web.deps import COOKIE, AdminPostDep, Desk, DeskDep, DeskPostDep, _lookup
 from sync_server.web.errors import DeskError
 from sync_server.web.templating import render
 
@@ -30,6 +49,22 @@ router = APIRouter(prefix="/desk", tags=["desk"], include_in_schema=False)
 # The sign-in form has no session yet: it is protected by a double-submit token
 # (cookie and hidden field must agree), so another site cannot sign a browser in.
 LOGIN_COOKIE = "desk_login"
+
+# Five wrong passwords for one account, or ten from one address (an office behind one
+# router shares it), and the next attempt waits 30 s, then 60 s, 120 s … up to an hour.
+ACCOUNT_POLICY = throttle.Policy(
+    limit=5,
+    first_wait=timedelta(seconds=30),
+    max_wait=timedelta(hours=1),
+    forget_after=timedelta(hours=24),
+)
+ADDRESS_POLICY = throttle.Policy(
+    limit=10,
+    first_wait=timedelta(seconds=30),
+    max_wait=timedelta(hours=1),
+    forget_after=timedelta(hours=24),
+)
+
 ACCOUNT_ERRORS = {
     "username_invalid": (
         "Nama pengguna: 2–64 huruf kecil, angka, . _ - / 2–64 lowercase letters, digits, . _ -"
@@ -37,12 +72,44 @@ ACCOUNT_ERRORS = {
     "password_short": "Kata sandi minimal 10 karakter / Password needs at least 10 characters",
     "role_invalid": "Peran tidak dikenal / Unknown role",
     "username_taken": "Nama pengguna sudah dipakai / Username already taken",
+    "self": ("Akun sendiri tidak bisa dinonaktifkan di sini / You cannot disable your own account"),
+    "last_admin": (
+        "Administrator aktif terakhir tidak bisa dinonaktifkan"
+        " / The last enabled administrator cannot be disabled"
+    ),
+    "password_mismatch": (
+        "Kata sandi baru dan ulangannya berbeda / The new password and its repetition differ"
+    ),
+    "current_wrong": "Kata sandi saat ini salah / The current password is wrong",
+    "user_unknown": "Akun tidak ditemukan / Account not found",
 }
+WRONG_LOGIN = "Nama pengguna atau kata sandi salah / Wrong username or password"
+BUSY = (
+    "Server sedang sibuk memeriksa kata sandi. Coba lagi sebentar lagi."
+    " / The server is busy checking passwords. Try again in a moment."
+)
 
 
 def _secure(settings: SettingsDep) -> bool:
     # Behind HTTPS the cookie must never travel in clear; local http needs it off.
     return settings.public_base_url.startswith("https://")
+
+
+def wait_message(seconds: int) -> str:
+    """The lockout message for a wait of `seconds`, in Indonesian and English."""
+    if seconds < 120:
+        wait_id, wait_en = f"{seconds} detik", f"{seconds} seconds"
+    else:
+        minutes = -(-seconds // 60)
+        wait_id, wait_en = f"{minutes} menit", f"{minutes} minutes"
+    return (
+        f"Terlalu banyak percobaan yang gagal. Coba lagi dalam {wait_id}."
+        f" / Too many failed attempts. Try again in {wait_en}."
+    )
+
+
+def _login_keys(username: str, address: str) -> dict[str, throttle.Policy]:
+    return {f"login:user:{username}": ACCOUNT_POLICY, f"login:addr:{address}": ADDRESS_POLICY}
 
 
 @router.get("/login", response_model=None)
@@ -53,9 +120,13 @@ def login_page(request: Request, session: SessionDep, settings: SettingsDep) -> 
     return _login_form(request, settings, error="", status=200)
 
 
-def _login_form(request: Request, settings: SettingsDep, *, error: str, status: int) -> Response:
+def _login_form(
+    request: Request, settings: SettingsDep, *, error: str, status: int, retry_after: int = 0
+) -> Response:
     token = secrets.token_urlsafe(24)
     response = render(request, "login.html", {"login_csrf": token, "error": error}, status=status)
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
     response.set_cookie(
         LOGIN_COOKIE,
         token,
@@ -77,15 +148,81 @@ def login(
     password: Annotated[str, Form(max_length=256)] = "",
     login_csrf: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    """Check the password; on success set the session cookie and open the desk."""
+    """Check the password; on success set the session cookie and open the desk.
+
+    Order matters for the tablets: the lockout and the account are read in a deferred
+    transaction, the attempt is charged in a short write, the password is checked with
+    no transaction open, and only then is the outcome written.
+    """
     if not csrf_matches(request.cookies.get(LOGIN_COOKIE, ""), login_csrf):
         raise DeskError(403, "csrf")
-    user = authenticate(session=session, username=username, password=password)
-    if user is None:
-        error = "Nama pengguna atau kata sandi salah / Wrong username or password"
-        return _login_form(request, settings, error=error, status=401)
+    name, address = username.strip().lower(), client_address(request)
+    keys = _login_keys(name, address)
+    with read_session(request.app.state.engine) as reader:
+        wait = throttle.blocked_for(reader, keys)
+        user = None if wait else find_user(session=reader, username=name)
+    if wait:
+        return _login_form(
+            request, settings, error=wait_message(wait), status=429, retry_after=wait
+        )
+    charged = throttle.charge(session, keys)
+    if charged.refused:
+        session.rollback()
+        return _login_form(
+            request,
+            settings,
+            error=wait_message(charged.wait),
+            status=429,
+            retry_after=charged.wait,
+        )
+    session.commit()
+    try:
+        check = check_password(user.password_hash if user else None, password)
+    except VerifierBusy:
+        throttle.forgive(session, keys)  # not the user's fault: the attempt does not count
+        session.commit()
+        return _login_form(request, settings, error=BUSY, status=429, retry_after=5)
+    if not check.ok or user is None or user.disabled_at is not None:
+        _audit_failure(session, name, address, user, check.ok, charged.locked)
+        session.commit()
+        return _login_form(request, settings, error=WRONG_LOGIN, status=401)
+    return _signed_in(request, session, settings, user, keys, check.rehash)
+
+
+def _audit_failure(
+    session: Session,
+    name: str,
+    address: str,
+    user: User | None,
+    password_ok: bool,
+    locked: tuple[str, ...],
+) -> None:
+    """Log a failed sign-in (the name tried and the address, never the password) and
+    any lockout it started: once, when its wait starts, not for every refusal."""
+    reason = "unknown_user" if user is None else "disabled" if password_ok else "wrong_password"
+    details = {"address": address, "reason": reason}
+    audit(session, None, "login_failed", f"user:{name}", "", details)
+    for key in locked:
+        kind = key.split(":")[1]
+        target = f"user:{name}" if kind == "user" else f"addr:{address}"
+        audit(session, None, "login_locked", target, "", {"address": address, "by": kind})
+
+
+def _signed_in(
+    request: Request,
+    session: Session,
+    settings: SettingsDep,
+    user: User,
+    keys: dict[str, throttle.Policy],
+    rehash: str | None,
+) -> Response:
+    """Forgive the attempt, open the session and set its cookie."""
+    assert user.id is not None
+    throttle.forgive(session, keys, reset=[f"login:user:{user.username}"])
+    if rehash:  # argon2's parameters were raised since this hash was made
+        set_password_hash(session=session, user_id=user.id, password_hash=rehash)
     token, _csrf = start_session(session=session, user=user)
-    audit(session, user, "login")
+    audit(session, user, "login", "", "", {"address": client_address(request)})
     session.commit()
     response = RedirectResponse("/desk/", status_code=303)
     response.set_cookie(
@@ -112,10 +249,97 @@ def logout(desk: DeskPostDep, session: SessionDep) -> Response:
     return response
 
 
+def _release(session: Session, desk: Desk) -> None:
+    """End the transaction the sign-in lookup opened (on SQLite it holds the write lock)
+    before slow work such as hashing, keeping the desk's user and session rows loaded
+    for the page and the audit entry."""
+    for row in (desk.user, desk.session):
+        if row in session:
+            session.expunge(row)
+    session.rollback()
+
+
+# --- one's own password -------------------------------------------------------------
+
+
+@router.get("/account", response_model=None)
+def account_page(request: Request, desk: DeskDep) -> Response:
+    """Change one's own password (everyone, the first administrator too)."""
+    return _account(request, desk, error="", done=False, status=200)
+
+
+def _account(request: Request, desk: Desk, *, error: str, done: bool, status: int) -> Response:
+    context = {"error": error, "done": done, "min_password": MIN_PASSWORD}
+    return render(request, "account.html", context, status=status)
+
+
+@router.post("/account/password", response_model=None)
+def change_own_password(
+    request: Request,
+    desk: DeskPostDep,
+    session: SessionDep,
+    current_password: Annotated[str, Form(max_length=256)] = "",
+    new_password: Annotated[str, Form(max_length=256)] = "",
+    new_password_again: Annotated[str, Form(max_length=256)] = "",
+) -> Response:
+    """Set a new password, given the current one; the account's other sessions end.
+
+    A wrong current password counts against the account like a failed sign-in, so a
+    borrowed browser cannot be used to guess it either.
+    """
+    user_id, name, stored = desk.user.id, desk.user.username, desk.user.password_hash
+    assert user_id is not None
+    _release(session, desk)  # end the lookup's transaction: no lock while argon2 runs
+    if new_password != new_password_again:
+        return _account(
+            request, desk, error=ACCOUNT_ERRORS["password_mismatch"], done=False, status=400
+        )
+    if len(new_password) < MIN_PASSWORD:
+        return _account(
+            request, desk, error=ACCOUNT_ERRORS["password_short"], done=False, status=400
+        )
+    keys = {f"login:user:{name}": ACCOUNT_POLICY}
+    charged = throttle.charge(session, keys)
+    session.commit()
+    if charged.refused:
+        return _account(request, desk, error=wait_message(charged.wait), done=False, status=429)
+    try:
+        check = check_password(stored, current_password)
+        new_hash = hash_password(new_password) if check.ok else ""
+    except VerifierBusy:
+        throttle.forgive(session, keys)
+        session.commit()
+        return _account(request, desk, error=BUSY, done=False, status=429)
+    if not check.ok:
+        address = client_address(request)
+        audit(
+            session, desk.user, "password_change_failed", f"user:{name}", "", {"address": address}
+        )
+        session.commit()
+        return _account(
+            request, desk, error=ACCOUNT_ERRORS["current_wrong"], done=False, status=400
+        )
+    throttle.forgive(session, keys, reset=list(keys))
+    set_password_hash(
+        session=session, user_id=user_id, password_hash=new_hash, keep_token=desk.token
+    )
+    audit(session, desk.user, "password_change", f"user:{name}")
+    session.commit()
+    return _account(request, desk, error="", done=True, status=200)
+
+
+# --- accounts (administrators) ------------------------------------------------------------
+
+
 @router.get("/users", response_model=None)
 def users_page(request: Request, desk: DeskDep, session: SessionDep) -> Response:
-    """Accounts (administrators may add one)."""
-    return render(request, "users.html", {"users": list_users(session=session), "roles": ROLES})
+    """Accounts (administrators may add, disable, enable and reset them)."""
+    return _users(request, session, error="", status=200)
+
+
+def _users(request: Request, session: Session, *, error: str, status: int) -> Response:
+    context = {"users": list_users(session=session), "roles": ROLES, "error": error}
+    return render(request, "users.html", context, status=status)
 
 
 @router.post("/users", response_model=None)
@@ -129,6 +353,7 @@ def users_create(
     role: Annotated[str, Form(max_length=16)] = "coordinator",
 ) -> Response:
     """Create an account; errors come back on the same page."""
+    _release(session, desk)  # the new password is hashed with no lock held
     try:
         user = create_user(
             session=session,
@@ -138,12 +363,71 @@ def users_create(
             display_name=display_name,
         )
     except AccountError as exc:
-        context = {
-            "users": list_users(session=session),
-            "roles": ROLES,
-            "error": ACCOUNT_ERRORS[exc.code],
-        }
-        return render(request, "users.html", context, status=400)
+        _release(session, desk)
+        return _users(request, session, error=ACCOUNT_ERRORS[exc.code], status=400)
+    except VerifierBusy:
+        _release(session, desk)
+        return _users(request, session, error=BUSY, status=429)
     audit(session, desk.user, "user_create", f"user:{user.username}", "", {"role": user.role})
+    session.commit()
+    return RedirectResponse("/desk/users", status_code=303)
+
+
+@router.post("/users/{user_id}/disable", response_model=None)
+def users_disable(
+    request: Request, user_id: int, desk: AdminPostDep, session: SessionDep
+) -> Response:
+    """Disable an account: it cannot sign in, and its open sessions end at once."""
+    return _set_disabled(request, session, desk, user_id, disabled=True)
+
+
+@router.post("/users/{user_id}/enable", response_model=None)
+def users_enable(
+    request: Request, user_id: int, desk: AdminPostDep, session: SessionDep
+) -> Response:
+    """Enable a disabled account again."""
+    return _set_disabled(request, session, desk, user_id, disabled=False)
+
+
+def _set_disabled(
+    request: Request, session: Session, desk: Desk, user_id: int, *, disabled: bool
+) -> Response:
+    try:
+        user = set_disabled(session=session, user_id=user_id, disabled=disabled, by=desk.user)
+    except AccountError as exc:
+        _release(session, desk)
+        if exc.code == "user_unknown":
+            raise DeskError(404, "not_found") from None
+        return _users(request, session, error=ACCOUNT_ERRORS[exc.code], status=400)
+    action = "user_disable" if disabled else "user_enable"
+    audit(session, desk.user, action, f"user:{user.username}")
+    session.commit()
+    return RedirectResponse("/desk/users", status_code=303)
+
+
+@router.post("/users/{user_id}/password", response_model=None)
+def users_reset_password(
+    request: Request,
+    user_id: int,
+    desk: AdminPostDep,
+    session: SessionDep,
+    password: Annotated[str, Form(max_length=256)] = "",
+) -> Response:
+    """Give an account a new password (told to its owner in person); its sessions end."""
+    own = user_id == desk.user.id
+    _release(session, desk)  # hash with no lock held
+    try:
+        new_hash = hash_password(password)
+    except AccountError as exc:
+        return _users(request, session, error=ACCOUNT_ERRORS[exc.code], status=400)
+    except VerifierBusy:
+        return _users(request, session, error=BUSY, status=429)
+    target = session.get(User, user_id)
+    if target is None:
+        raise DeskError(404, "not_found")
+    keep = desk.token if own else ""
+    set_password_hash(session=session, user_id=user_id, password_hash=new_hash, keep_token=keep)
+    throttle.forgive(session, {}, reset=[f"login:user:{target.username}"])  # unlock it too
+    audit(session, desk.user, "user_password_reset", f"user:{target.username}")
     session.commit()
     return RedirectResponse("/desk/users", status_code=303)
