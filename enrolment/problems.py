@@ -138,6 +138,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Data rusak atau tidak lengkap: {detail}.",
         "en": "Malformed or incomplete data: {detail}.",
     },
+    "not_processed": {
+        "id": "Server tidak dapat memproses data ini; data disimpan di tablet, "
+        "laporkan ke kantor dinas.",
+        "en": "The server could not process this record; it is kept on the tablet, "
+        "please report it to the office.",
+    },
     "version_reused": {
         "id": "Versi data ini sudah diterima dengan isi berbeda.",
         "en": "This record version was already received with different content.",

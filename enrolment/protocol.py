@@ -2,10 +2,15 @@
 
 See docs/protocol.md. Every reply carries `"proto": 1`, so a client can tell a
 real reply from, say, a captive portal's HTML page that also answered 200.
+Revision 2 of the app adds, within proto 1 (an older app ignores extra keys, and
+the server sends the newer outcomes only to a tablet that says `"rev": 2`):
+the `superseded` outcome, the server identity `srv` in every reply, and `b`, a
+digest binding a push reply to the batch it answers.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -17,6 +22,8 @@ from enrolment.problems import Problem, problem
 from enrolment.records import Consent, Enrolment
 
 PROTO = 1
+#: The app revision this code speaks (see the module docstring).
+REVISION = 2
 MAX_BATCH = 500
 
 PAIR_PATH = "/api/v1/devices/pair"
@@ -32,10 +39,20 @@ class Outcome(StrEnum):
     DUPLICATE = "duplicate"  # this exact submission was received before: nothing changed
     CONFLICT = "conflict"  # NIK known with a different name/birth date: sent to review
     REJECTED = "rejected"  # invalid: the officer must correct it
+    # A newer version of this record from this tablet was received first: this one
+    # changed nothing, and the tablet (which holds the newer one) treats it as delivered.
+    SUPERSEDED = "superseded"
 
 
 #: Outcomes after which the tablet may consider the record delivered.
-DELIVERED = frozenset({Outcome.CREATED, Outcome.MERGED, Outcome.DUPLICATE})
+DELIVERED = frozenset({Outcome.CREATED, Outcome.MERGED, Outcome.DUPLICATE, Outcome.SUPERSEDED})
+
+
+def batch_digest(keys: list[tuple[str, int]]) -> str:
+    """A short digest of a batch's `(cid, ver)` keys in order: the push reply echoes it
+    as `b`, so a replayed or misrouted reply cannot be applied to another batch."""
+    text = "\n".join(f"{cid}:{ver}" for cid, ver in keys)
+    return card_token.b64e(hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()[:9])
 
 
 class WireError(ValueError):
@@ -210,7 +227,25 @@ class RecordResult:
         return cls(cid, ver, outcome, obj.get("member_no"), obj.get("card"), problems)
 
 
-def encode_push_reply(records: list[Any], results: list[RecordResult]) -> dict[str, Any]:
+def wire_keys(records: list[Any]) -> list[tuple[str, int]]:
+    """The `(cid, ver)` of each raw pushed record as sent (`("", 0)` parts where the
+    record does not have them): what `batch_digest` is computed over on the server."""
+    keys = []
+    for obj in records:
+        cid = obj.get("cid") if isinstance(obj, dict) else None
+        ver = obj.get("ver") if isinstance(obj, dict) else None
+        keys.append(
+            (
+                cid if isinstance(cid, str) else "",
+                ver if type(ver) is int else 0,
+            )
+        )
+    return keys
+
+
+def encode_push_reply(
+    records: list[Any], results: list[RecordResult], *, srv: str = ""
+) -> dict[str, Any]:
     """The push reply: one compact result per record, in the order records were sent.
 
     Results carry no client id (the position says which record) and no copy of what
@@ -255,7 +290,8 @@ def encode_push_reply(records: list[Any], results: list[RecordResult]) -> dict[s
             if extra:
                 item["x"] = extra
         out.append(item)
-    return {"proto": PROTO, **batch, "results": out}
+    bound = {"srv": srv, "b": batch_digest(wire_keys(records))} if srv else {}
+    return {"proto": PROTO, **bound, **batch, "results": out}
 
 
 def _ymd(day: date) -> str:
@@ -274,54 +310,68 @@ def _from_ymd(text: Any) -> date:
 def decode_push_reply(obj: Any, sent: list[Enrolment]) -> list[RecordResult]:
     """Parse a push reply to the records `sent`, rebuilding each card token.
 
-    Raises WireError unless it is a proto-1 reply with exactly one result per record.
+    Raises WireError unless it is a proto-1 reply with exactly one result per record,
+    bound to this very batch (`b`) when the server is one that binds its replies.
     """
     if not isinstance(obj, dict) or obj.get("proto") != PROTO:
         raise WireError("not a sync protocol reply")
     items = obj.get("results")
     if not isinstance(items, list) or len(items) != len(sent):
         raise WireError("reply must have one result per record sent")
+    if "srv" in obj or "b" in obj:
+        keys = [(r.client_id, r.version) for r in sent]
+        if obj.get("b") != batch_digest(keys):
+            raise WireError("reply is for another batch")
     out: list[RecordResult] = []
     for record, item in zip(sent, items, strict=True):
-        if not isinstance(item, dict):
-            raise WireError("result must be an object")
-        try:
-            outcome = Outcome(item.get("o"))
-        except ValueError as exc:
-            raise WireError(f"unknown outcome {item.get('o')!r}") from exc
-        problems = item.get("p") or []
-        if not isinstance(problems, list) or not all(isinstance(p, dict) for p in problems):
-            raise WireError("problems must be a list of objects")
-        member_no = item.get("m")
-        if member_no is not None and not isinstance(member_no, str):
-            raise WireError("member number must be text")
-        token = None
-        if "g" in item:
-            x = item.get("x") or {}
-            if not isinstance(x, dict) or not isinstance(item.get("s"), int):
-                raise WireError("card needs a serial")
-            claims = card_token.CardClaims(
-                serial=item["s"],
-                member_no=x.get("mn") or member_no or "",
-                name=x.get("n") or record.full_name,
-                segment=x.get("sg") or record.segment,
-                village_code=x.get("v") or record.village_code,
-                issued=_from_ymd(x.get("i") or obj.get("issued")),
-                expires=_from_ymd(x.get("e") or obj.get("expires")),
-            )
-            kid = x.get("k") or obj.get("kid")
-            if not isinstance(kid, str) or not isinstance(item["g"], str):
-                raise WireError("card needs a key id and signature")
-            try:
-                token = card_token.assemble(
-                    kid, card_token.encode_claims(claims), card_token.b64d(item["g"])
-                )
-            except (card_token.CardTokenError, ValueError, KeyError) as exc:
-                raise WireError("card cannot be rebuilt") from exc
-        out.append(
-            RecordResult(record.client_id, record.version, outcome, member_no, token, problems)
-        )
+        out.append(_decode_result(obj, record, item))
     return out
+
+
+def _decode_result(obj: dict[str, Any], record: Enrolment, item: Any) -> RecordResult:
+    """One compact result of a push reply, its card token rebuilt from `record`."""
+    if not isinstance(item, dict):
+        raise WireError("result must be an object")
+    try:
+        outcome = Outcome(item.get("o"))
+    except ValueError as exc:
+        raise WireError(f"unknown outcome {item.get('o')!r}") from exc
+    problems = item.get("p") or []
+    if not isinstance(problems, list) or not all(isinstance(p, dict) for p in problems):
+        raise WireError("problems must be a list of objects")
+    member_no = item.get("m")
+    if member_no is not None and not isinstance(member_no, str):
+        raise WireError("member number must be text")
+    token = _rebuild_card(obj, record, item, member_no) if "g" in item else None
+    return RecordResult(record.client_id, record.version, outcome, member_no, token, problems)
+
+
+def _rebuild_card(
+    obj: dict[str, Any], record: Enrolment, item: dict[str, Any], member_no: str | None
+) -> str:
+    """The full card token of a compact result: the record's own claims, overridden by `x`."""
+    x = item.get("x") or {}
+    if not isinstance(x, dict) or type(item.get("s")) is not int:
+        raise WireError("card needs a serial")
+    if not all(isinstance(v, str) for v in x.values()):
+        raise WireError("card claims must be text")
+    claims = card_token.CardClaims(
+        serial=item["s"],
+        member_no=x.get("mn") or member_no or "",
+        name=x.get("n") or record.full_name,
+        segment=x.get("sg") or record.segment,
+        village_code=x.get("v") or record.village_code,
+        issued=_from_ymd(x.get("i") or obj.get("issued")),
+        expires=_from_ymd(x.get("e") or obj.get("expires")),
+    )
+    kid = x.get("k") or obj.get("kid")
+    if not isinstance(kid, str) or not isinstance(item["g"], str):
+        raise WireError("card needs a key id and signature")
+    try:
+        signature = card_token.b64d(item["g"])
+        return card_token.assemble(kid, card_token.encode_claims(claims), signature)
+    except (card_token.CardTokenError, ValueError, KeyError, TypeError) as exc:
+        raise WireError("card cannot be rebuilt") from exc
 
 
 def rejected(cid: str, ver: int, problems: list[Problem]) -> RecordResult:
