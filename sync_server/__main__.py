@@ -1,7 +1,8 @@
 """Command line: `python -m sync_server {serve,pair,migrate}`.
 
     serve    migrate the database, then run the HTTP server (uvicorn)
-    pair     print a new single-use pairing code (valid 24 h) and nothing else
+    pair     print a new single-use pairing code (valid 24 h) and nothing else;
+             --kecamatan 52.03.07,52.03.08 sets the tablet's area (none: own records only)
     migrate  bring the database schema up to date
     create-admin USERNAME  create a desk administrator (password prompted, or
              read from stdin with --password-stdin)
@@ -24,7 +25,7 @@ from sync_server.cards_cli import COMMANDS as CARD_COMMANDS
 from sync_server.cards_cli import add_card_commands, run_card_command
 from sync_server.config import Settings
 from sync_server.db import make_engine, migrate
-from sync_server.services.devices import create_pairing_code
+from sync_server.services.devices import AreaError, create_pairing_code, parse_area
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,6 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     pair = sub.add_parser("pair", help="print a new single-use pairing code")
     pair.add_argument("--name", default="", help="label, e.g. the officer it is for")
+    pair.add_argument(
+        "--kecamatan",
+        default="",
+        help="the tablet's area: dotted kecamatan codes, e.g. 52.03.07,52.03.08",
+    )
     sub.add_parser("migrate", help="bring the database schema up to date")
     admin = sub.add_parser("create-admin", help="create a desk administrator account")
     admin.add_argument("username")
@@ -76,21 +82,34 @@ def main(argv: list[str] | None = None) -> int:
             log_level="warning",
         )
     elif args.command == "pair":
-        engine = make_engine(settings.database_url)
-        try:
-            with Session(engine) as session:
-                code = create_pairing_code(
-                    session=session, secret_key=settings.secret_key, name=args.name
-                )
-        finally:
-            engine.dispose()
-        print(code)
+        return _pair(settings, args.name, args.kecamatan)
     elif args.command in CARD_COMMANDS:
         return run_card_command(args, settings)
     elif args.command == "create-admin":
         from sync_server.desk_cli import create_admin
 
         return create_admin(settings, args.username, args.display_name, args.password_stdin)
+    return 0
+
+
+def _pair(settings: Settings, name: str, kecamatan: str) -> int:
+    """Print a pairing code for a tablet working in `kecamatan` (exit 2 if unknown)."""
+    try:
+        area = parse_area(kecamatan)
+    except AreaError:
+        print(f"unknown kecamatan in {kecamatan!r} (e.g. 52.03.07,52.03.08)", file=sys.stderr)
+        return 2
+    if not area:
+        print("no --kecamatan: the tablet sees its own records only", file=sys.stderr)
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as session:
+            code = create_pairing_code(
+                session=session, secret_key=settings.secret_key, name=name, area=area
+            )
+    finally:
+        engine.dispose()
+    print(code)
     return 0
 
 

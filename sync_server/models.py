@@ -34,6 +34,9 @@ class Device(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
     last_sync_at: datetime | None = Field(default=None, sa_type=_TS)
     revoked_at: datetime | None = Field(default=None, sa_type=_TS)
+    # Kecamatan it works in, dotted and comma-separated ("52.03.07,52.03.08"); empty:
+    # none set (paired before areas), so its own records only (services/devices.py).
+    area: str = Field(default="", max_length=255)
 
 
 class PairingCode(SQLModel, table=True):
@@ -48,6 +51,7 @@ class PairingCode(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=_TS)
     used_at: datetime | None = Field(default=None, sa_type=_TS)
     device_id: int | None = Field(default=None, foreign_key="devices.id")
+    area: str = Field(default="", max_length=255)  # handed to the device it pairs
 
 
 class Member(SQLModel, table=True):

@@ -1,7 +1,8 @@
 """Membership cards: one active card per member, and its signed token.
 
 Images and PDFs of a card are drawn elsewhere (card_layout, card_png, card_pdf);
-revocation and reissue live in services/revocation.py.
+revocation and reissue live in services/revocation.py. Cards are issued only here,
+for ingest and the desk; a tablet downloading a card reads it (card_access.py).
 """
 
 from __future__ import annotations
@@ -15,9 +16,7 @@ from sqlmodel import Session, select
 from enrolment.card_token import CardClaims
 from sync_server.db import dialect_insert, insert_rows
 from sync_server.models import Card, Member, utcnow
-from sync_server.services.members import member_number, parse_member_number
-from sync_server.services.server_identity import explicit_ids
-from sync_server.services.signing import Signer
+from sync_server.services.members import member_number
 
 
 def add_years(day: date, years: int) -> date:
@@ -36,13 +35,14 @@ def issue_or_get_card(*, session: Session, member_id: int, kid: str, valid_years
     """
     today = utcnow().date()
     insert = dialect_insert(session)
-    values = {"member_id": member_id, "kid": kid, "issued_on": today}
-    ids = explicit_ids(session, _CARDS, 1)  # after a restore: serials in a fresh block
-    if ids:
-        values["id"] = ids[0]
     session.exec(
         insert(Card)
-        .values(**values, expires_on=add_years(today, valid_years))
+        .values(
+            member_id=member_id,
+            kid=kid,
+            issued_on=today,
+            expires_on=add_years(today, valid_years),
+        )
         .on_conflict_do_nothing(
             index_elements=["member_id"], index_where=sa.text("revoked_at IS NULL")
         )
@@ -99,17 +99,13 @@ def ensure_active_cards(
     missing = [m for m in wanted if m not in cards]
     if missing:
         expires = add_years(today, valid_years)
-        new_rows: list[dict] = [
-            {"member_id": m, "kid": kid, "issued_on": today, "expires_on": expires}
-            for m in missing
-        ]
-        ids = explicit_ids(session, _CARDS, len(new_rows))  # after a restore: a fresh block
-        for row, serial in zip(new_rows, ids or [], strict=False):
-            row["id"] = serial
         rows = insert_rows(
             session,
             _CARDS,
-            new_rows,
+            [
+                {"member_id": m, "kid": kid, "issued_on": today, "expires_on": expires}
+                for m in missing
+            ],
             on_conflict=("member_id",),
             conflict_where="revoked_at IS NULL",
             returning=("id", "member_id", "issued_on", "expires_on"),
@@ -149,23 +145,3 @@ def card_claims(member: Member, card: Card) -> CardClaims:
 def verify_url(public_base_url: str, token: str) -> str:
     """The link in the card's QR code."""
     return f"{public_base_url.rstrip('/')}/v/{token}"
-
-
-def printable_card(
-    *, session: Session, member_no: str, signer: Signer, public_base_url: str, valid_years: int
-) -> tuple[CardClaims, str] | None:
-    """The claims and QR link of a member's card, issuing the card if needed; commits.
-
-    None if `member_no` names no member. Commits before returning, so drawing the
-    card (slow, needs no database) holds no transaction.
-    """
-    member_id = parse_member_number(member_no)
-    member = session.get(Member, member_id) if member_id else None
-    if member is None or member.id is None:
-        return None
-    card = issue_or_get_card(
-        session=session, member_id=member.id, kid=signer.kid, valid_years=valid_years
-    )
-    claims = card_claims(member, card)
-    session.commit()
-    return claims, verify_url(public_base_url, signer.sign_card(claims))

@@ -4,6 +4,11 @@ Tokens are 256-bit random values, so a plain SHA-256 of them is safe to store.
 Pairing codes are short (8 characters, about 40 bits) to be read aloud and typed,
 so their hash is keyed with SECRET_KEY (HMAC): a leaked database alone does not
 let anyone brute-force an unused code.
+
+Each tablet has an area: the kecamatan of Lombok Timur it works in, chosen with its
+pairing code and editable on the desk. Its roster and the cards it may download are
+limited to that area and its own records; no area (a tablet paired before areas
+existed) means its own records only, until a coordinator sets one.
 """
 
 from __future__ import annotations
@@ -11,15 +16,72 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 
 from sqlmodel import Session, select, update
 
-from sync_server.models import Device, PairingCode, utcnow
+from enrolment import areas
+from sync_server.models import Device, PairingCode, User, utcnow
+from sync_server.services.audit import audit
 
 # No 0/O, 1/I/L: codes are read aloud and typed on tablets.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_VALIDITY = timedelta(hours=24)
+
+
+class AreaError(ValueError):
+    """An area that is not a list of Lombok Timur kecamatan codes; `code` says which."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def parse_area(codes: str | Iterable[str]) -> list[str]:
+    """Dotted kecamatan codes of the home regency (`52.03.07,52.03.08` or a list),
+    sorted without repeats; AreaError(`bad_kecamatan`) for anything else."""
+    items = codes.split(",") if isinstance(codes, str) else list(codes)
+    wanted = sorted({c.strip() for c in items if c.strip()})
+    known = {a.code for a in areas.kecamatan()}
+    if any(code not in known for code in wanted):
+        raise AreaError("bad_kecamatan")
+    return wanted
+
+
+def area_codes(text: str) -> list[str]:
+    """The stored form of an area (`52.03.07,52.03.08`) as a list; unknown codes dropped."""
+    known = {a.code for a in areas.kecamatan()}
+    return sorted({c for c in text.split(",") if c in known})
+
+
+def roster_kecamatan(session: Session, device_id: int, asked: list[str]) -> list[str]:
+    """The kecamatan a pull covers: those asked for that lie in the device's area, or
+    its whole area when none of them do (a new tablet asks for none; one that enrolled
+    a person from elsewhere asks for that kecamatan too). No area: none."""
+    device = session.get(Device, device_id)
+    area = area_codes(device.area) if device is not None else []
+    return [k for k in area if k in asked] or area
+
+
+def set_device_area(*, session: Session, device_id: int, area: list[str], user: User) -> bool:
+    """Give a tablet a new area (audited); its next pull brings the new roster. False if
+    the device is unknown."""
+    device = session.get(Device, device_id)
+    if device is None:
+        return False
+    before = device.area
+    device.area = ",".join(area)
+    session.add(device)
+    audit(
+        session,
+        user,
+        "device_area",
+        f"device:{device_id}",
+        details={"name": device.name, "from": area_codes(before), "to": area},
+    )
+    session.commit()
+    return True
 
 
 def hash_token(token: str) -> str:
@@ -38,14 +100,20 @@ def hash_code(code: str, secret_key: str) -> str:
     return hmac.new(key, normalise_code(code).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def create_pairing_code(*, session: Session, secret_key: str, name: str = "") -> str:
-    """Store a new single-use code valid for 24 hours and return it, e.g. `7KQ4-M2XD`."""
+def create_pairing_code(
+    *, session: Session, secret_key: str, name: str = "", area: Iterable[str] = ()
+) -> str:
+    """Store a new single-use code valid for 24 hours and return it, e.g. `7KQ4-M2XD`.
+
+    `area`: kecamatan codes (already checked with `parse_area`) the tablet will work in.
+    """
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
     now = utcnow()
     session.add(
         PairingCode(
             code_hash=hash_code(raw, secret_key),
             name=name[:100],
+            area=",".join(sorted(set(area))),
             created_at=now,
             expires_at=now + CODE_VALIDITY,
         )
@@ -76,8 +144,11 @@ def redeem_pairing_code(
     if claimed.rowcount != 1:
         session.rollback()
         return None
+    area = session.exec(select(PairingCode.area).where(PairingCode.code_hash == code_hash)).one()
     token = secrets.token_urlsafe(32)
-    device = Device(name=device_name[:100], officer=officer[:100], token_hash=hash_token(token))
+    device = Device(
+        name=device_name[:100], officer=officer[:100], token_hash=hash_token(token), area=area
+    )
     session.add(device)
     session.flush()
     session.exec(

@@ -1,4 +1,8 @@
-"""Card images and PDFs: one member's card (tablets), and A4 batches (the desk)."""
+"""Card images and PDFs: one member's card (tablets), and A4 batches (the desk).
+
+A tablet gets the member's active card or nothing, only in its scope, and every
+download is audited (services/card_access.py); it never issues a card.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,17 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
 
-from enrolment.card_token import CardClaims
+from enrolment.protocol import PROTO
 from sync_server.api.deps import CurrentDevice, SessionDep, SettingsDep, SignerDep
 from sync_server.api.errors import ApiError
+from sync_server.models import Device
+from sync_server.services.card_access import CardRefused, device_card
 from sync_server.services.card_batches import BatchError, batch_pdf, parse_serials
 from sync_server.services.card_pdf import render_card_pdf
 from sync_server.services.card_png import render_card_png
-from sync_server.services.cards import printable_card
+from sync_server.services.cards import verify_url
 from sync_server.web.deps import ApiUserDep
 
 router = APIRouter(prefix="/api/v1/cards", tags=["cards"])
@@ -63,42 +70,80 @@ def cards_batch_pdf(
     )
 
 
-def _card(
-    member_no: str, session: SessionDep, settings: SettingsDep, signer: SignerDep
-) -> tuple[CardClaims, str]:
-    found = printable_card(
-        session=session,
-        member_no=member_no,
-        signer=signer,
-        public_base_url=settings.public_base_url,
-        valid_years=settings.card_valid_years,
-    )
-    if found is None:
-        raise ApiError(404, "not_found")
-    return found
+# Why a card is gone (410), in the protocol's error shape. Kept here, beside the only
+# route that answers them.
+GONE: dict[str, tuple[str, str]] = {
+    "card_revoked": (
+        "Kartu peserta ini sudah dicabut ({reason}). Kartu baru hanya diterbitkan"
+        " koordinator di kantor dinas.",
+        "This member's card was revoked ({reason}). Only a coordinator at the office"
+        " issues a new one.",
+    ),
+    "member_retired": (
+        "Data peserta ini sudah digabung atau ditolak koordinator; tidak ada kartu.",
+        "This member was merged or rejected by a coordinator; there is no card.",
+    ),
+}
+
+
+def _download(
+    member_no: str,
+    device: Device,
+    fmt: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    signer: SignerDep,
+) -> Response:
+    """The card `device` may download, drawn as `fmt`; 404 or 410 (with why) if none."""
+    try:
+        _member, claims = device_card(session=session, device=device, member_no=member_no, fmt=fmt)
+    except CardRefused as refused:
+        if refused.status == 410:
+            return _gone(refused)
+        raise ApiError(refused.status, refused.code) from None
+    # The active card re-signed as it stands, exactly what a batch print would show.
+    url = verify_url(settings.public_base_url, signer.sign_card(claims))
+    if fmt == "pdf":
+        return Response(
+            render_card_pdf(claims, url), media_type="application/pdf", headers=_NO_STORE
+        )
+    return Response(render_card_png(claims, url), media_type="image/png", headers=_NO_STORE)
+
+
+_NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _gone(refused: CardRefused) -> JSONResponse:
+    """410 in the protocol's error shape, with the revocation reason when known."""
+    id_text, en_text = GONE[refused.code]
+    reason = refused.params.get("reason") or "-"
+    error = {
+        "code": refused.code,
+        "id": id_text.format(reason=reason),
+        "en": en_text.format(reason=reason),
+    }
+    return JSONResponse({"proto": PROTO, "error": error}, status_code=410, headers=_NO_STORE)
 
 
 @router.get("/{member_no}.png", response_class=Response)
 def card_png(
     member_no: str,
-    _device: CurrentDevice,
+    device: CurrentDevice,
     session: SessionDep,
     settings: SettingsDep,
     signer: SignerDep,
 ) -> Response:
-    """The member's card as a PNG (ID-1 at 300 dpi, QR linking to the verification page)."""
-    png = render_card_png(*_card(member_no, session, settings, signer))
-    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
+    """The member's active card as a PNG (ID-1 at 300 dpi, QR to the verification page)."""
+    return _download(member_no, device, "png", session, settings, signer)
 
 
 @router.get("/{member_no}.pdf", response_class=Response)
 def card_pdf(
     member_no: str,
-    _device: CurrentDevice,
+    device: CurrentDevice,
     session: SessionDep,
     settings: SettingsDep,
     signer: SignerDep,
 ) -> Response:
-    """The member's card as a one-page PDF of ID-1 size (85.6 x 54 mm), vector."""
-    pdf = render_card_pdf(*_card(member_no, session, settings, signer))
-    return Response(pdf, media_type="application/pdf", headers={"Cache-Control": "no-store"})
+    """The member's active card as a one-page PDF of ID-1 size (85.6 x 54 mm), vector."""
+    return _download(member_no, device, "pdf", session, settings, signer)
