@@ -21,6 +21,9 @@ _STATUS = {
     Outcome.CREATED: Status.SENT,
     Outcome.MERGED: Status.SENT,
     Outcome.DUPLICATE: Status.SENT,
+    # A newer version was received first; the tablet holds that one (this row no longer
+    # matches the version, so nothing changes) — never a reason to resend.
+    Outcome.SUPERSEDED: Status.SENT,
     Outcome.CONFLICT: Status.CONFLICT,
     Outcome.REJECTED: Status.REJECTED,
 }

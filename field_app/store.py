@@ -393,6 +393,45 @@ class Store:
                 changed += cur.rowcount
         return changed
 
+    # -- reconciliation (docs/protocol.md) --------------------------------------
+    def delivered_keys(self) -> list[tuple[str, int]]:
+        """`(cid, ver)` of every record the server has answered (sent, conflict, rejected)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT client_id, version FROM enrolments WHERE status<>?", (Status.PENDING,)
+            ).fetchall()
+        return [(r[0], int(r[1])) for r in rows]
+
+    def delivered_count(self) -> int:
+        """How many records the server has answered."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT COUNT(*) FROM enrolments WHERE status<>?", (Status.PENDING,)
+            ).fetchone()
+        return int(row[0])
+
+    def resend(self, keys: Collection[tuple[str, int]]) -> int:
+        """Make these delivered records pending again (the server lost them), keeping
+        their member number and card until the server answers anew. Returns how many."""
+        changed = 0
+        with self._tx() as db:
+            for cid, ver in keys:
+                cur = db.execute(
+                    "UPDATE enrolments SET status=? WHERE client_id=? AND version=? AND status<>?",
+                    (Status.PENDING, cid, ver, Status.PENDING),
+                )
+                changed += cur.rowcount
+        return changed
+
+    def save_public_keys(self, keys: dict[str, str]) -> None:
+        """Cache the server's card-signing keys (also done by every pull)."""
+        with self._tx() as db:
+            db.executemany(
+                "INSERT INTO public_keys(kid, x) VALUES(?, ?) "
+                "ON CONFLICT(kid) DO UPDATE SET x=excluded.x",
+                list(keys.items()),
+            )
+
     # -- what the server tells every tablet (pull) -----------------------------
     def apply_pull(
         self,

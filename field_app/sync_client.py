@@ -1,8 +1,12 @@
-"""Talks to the sync server: pairing, and pushing the outbox in batches.
+"""Talks to the sync server: pairing, pushing the outbox in batches, pulling, and
+reconciling with a server that was wiped or restored from a backup.
 
 A reply only counts if it is a well-formed message of the sync protocol; a
 captive portal's HTML page with status 200 is a failure like a dropped link.
-Nothing here changes a record's status except a definite per-record outcome.
+A push reply must be bound to the batch it answers (`b`) and every card it
+carries must verify with the server's keys before a record is marked sent.
+Nothing here changes a record's status except a definite per-record outcome,
+or the server saying it lacks a record the tablet holds as delivered.
 """
 
 from __future__ import annotations
@@ -15,22 +19,37 @@ from dataclasses import dataclass, replace
 
 import httpx
 
+from enrolment import card_token
 from enrolment.protocol import (
     DELIVERED,
+    KEYS_PATH,
     PAIR_PATH,
     PROTO,
     PUSH_PATH,
+    REVISION,
     RecordResult,
     WireError,
     decode_push_reply,
     record_to_wire,
 )
+from enrolment.reconcile import bucket_of, summarise
 from field_app import outbox
 from field_app.store import Store
 
 # Every request has a deadline: a 100-record batch is ~8 KB gzipped, ~2 s at 50 kbit/s.
-TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+# The read deadline is well above the server's longest wait for its database
+# (sync_server.db.SQLITE_BUSY_TIMEOUT_MS), so a retry never overtakes the request it
+# retries while that request still waits on the server.
+TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 PULL_PATH = "/api/v1/sync/pull"
+RECONCILE_PATH = "/api/v1/sync/reconcile"
+# Settings: the server identity last spoken to, the device it was reconciled for,
+# and whether a reconciliation is owed.
+SERVER_IDENTITY = "server_identity"
+RECONCILED_DEVICE = "reconciled_device"
+RECONCILE_DUE = "reconcile_due"
+# Keys sent in one `have` request of reconciliation.
+RECONCILE_CHUNK = 2000
 
 # One sync at a time per process (web mode serves several sessions from one store).
 _SYNC_LOCK = threading.Lock()
@@ -106,13 +125,27 @@ def sync(
     on_progress: Callable[[int, int], None] | None = None,
     batch_size: int = outbox.BATCH_SIZE,
 ) -> SyncReport:
-    """Push every pending record, then pull what the server has for this tablet."""
+    """Push every pending record, then pull what the server has for this tablet; if the
+    server is not the one (or not the state of it) this tablet last spoke to, reconcile
+    and push again what it turned out to lack."""
     with _SYNC_LOCK:
+        _note_pairing(store)
         report = push(store, on_progress, batch_size)
         try:
             pull(store)
         except SyncError as exc:
             return replace(report, pull_error=exc.kind)
+        if store.get_setting(RECONCILE_DUE):
+            resent = reconcile(store)
+            if resent:
+                again = push(store, on_progress, batch_size)
+                report = replace(
+                    report,
+                    sent=report.sent + again.sent,
+                    accepted=report.accepted + again.accepted,
+                    set_aside=report.set_aside + again.set_aside,
+                    bytes_sent=report.bytes_sent + again.bytes_sent,
+                )
         return report
 
 
@@ -121,6 +154,30 @@ def _credentials(store: Store) -> tuple[str, str]:
     if not server_url or not token:
         raise SyncError("not_paired")
     return server_url.rstrip("/"), token
+
+
+def _note_pairing(store: Store) -> None:
+    """A new pairing (e.g. after the server was wiped) owes a reconciliation: the
+    records this tablet holds as delivered may not be on that server."""
+    device_id = store.get_setting("device_id")
+    if device_id and store.get_setting(RECONCILED_DEVICE) != device_id:
+        if store.delivered_count():
+            store.set_settings(**{RECONCILE_DUE: "1"})
+        store.set_settings(**{RECONCILED_DEVICE: device_id})
+
+
+def _note_server(store: Store, reply: dict) -> None:
+    """Remember which server answered; another identity or generation than before
+    means it may have lost records: reconcile."""
+    srv = reply.get("srv")
+    if not isinstance(srv, str) or not srv:
+        return  # a server older than reply identities
+    known = store.get_setting(SERVER_IDENTITY)
+    if srv != known:
+        changes = {SERVER_IDENTITY: srv}
+        if known:
+            changes[RECONCILE_DUE] = "1"
+        store.set_settings(**changes)
 
 
 def push(
@@ -137,18 +194,16 @@ def push(
     url = server_url + PUSH_PATH
     sent = accepted = set_aside = bytes_sent = 0
     while batch := outbox.next_batch(store, batch_size):
-        body = {"proto": PROTO, "records": [record_to_wire(r) for r in batch]}
+        body = {"proto": PROTO, "rev": REVISION, "records": [record_to_wire(r) for r in batch]}
         response = _post_json(url, body, token)
         bytes_sent += len(response.request.content)
-        if response.status_code == 401:
-            raise SyncError("unauthorized")
-        reply = _json(response)
-        if response.status_code != 200:
-            raise SyncError("bad_reply", str(reply.get("error", response.status_code)))
+        reply = _reply(response)
         try:
             results = decode_push_reply(reply, batch)
         except WireError as exc:
             raise SyncError("bad_reply", str(exc)) from exc
+        _check_cards(store, server_url, results)
+        _note_server(store, reply)
         outbox.apply_results(store, batch, results)
         sent += len(batch)
         accepted += sum(1 for r in results if r.outcome in DELIVERED)
@@ -158,19 +213,61 @@ def push(
     return SyncReport(sent, accepted, set_aside, bytes_sent)
 
 
+def _reply(response: httpx.Response) -> dict:
+    """The body of a successful protocol reply; SyncError for anything else."""
+    if response.status_code == 401:
+        raise SyncError("unauthorized")
+    body = _json(response)
+    if response.status_code != 200:
+        raise SyncError("bad_reply", str(body.get("error", response.status_code)))
+    return body
+
+
+def _check_cards(store: Store, server_url: str, results: list[RecordResult]) -> None:
+    """Every card in a reply must verify with the server's keys (fetched if a key is new
+    to this tablet): a reply that is not the server's own is never applied."""
+    tokens = [r.card for r in results if r.card]
+    if not tokens:
+        return
+    keys = {kid: card_token.b64d(x) for kid, x in store.public_keys().items()}
+    for token in tokens:
+        try:
+            card_token.verify(token, keys)
+        except card_token.CardTokenError as exc:
+            if exc.reason != "unknown_key":
+                raise SyncError("bad_reply", f"card does not verify: {exc.reason}") from exc
+            keys = _fetch_keys(store, server_url)
+            try:
+                card_token.verify(token, keys)
+            except card_token.CardTokenError as again:
+                raise SyncError("bad_reply", f"card does not verify: {again.reason}") from again
+
+
+def _fetch_keys(store: Store, server_url: str) -> dict[str, bytes]:
+    """The server's public keys, now (public endpoint), cached in the store."""
+    try:
+        response = httpx.get(server_url + KEYS_PATH, timeout=TIMEOUT)
+    except httpx.HTTPError as exc:
+        raise SyncError("unreachable", str(exc)) from exc
+    body = _json(response)
+    try:
+        keys = {str(k["kid"]): str(k["x"]) for k in body["keys"]}
+    except (KeyError, TypeError) as exc:
+        raise SyncError("bad_reply", "malformed key list") from exc
+    store.save_public_keys(keys)
+    return {kid: card_token.b64d(x) for kid, x in keys.items()}
+
+
 def pull(store: Store) -> None:
     """Fetch keys, revocations, review outcomes and the NIK roster since the last pull."""
     server_url, token = _credentials(store)
     params = {
         "cursor": store.get_setting("pull_cursor"),
         "kec": ",".join(store.kecamatan_codes()),
+        "have": str(store.delivered_count()),
     }
     response = _get_json(server_url + PULL_PATH, params, token)
-    if response.status_code == 401:
-        raise SyncError("unauthorized")
-    body = _json(response)
-    if response.status_code != 200:
-        raise SyncError("bad_reply", str(body.get("error", response.status_code)))
+    body = _reply(response)
     try:
         keys = {k["kid"]: k["x"] for k in body["keys"]}
         revoked = [int(n) for n in body.get("revoked", [])]
@@ -180,8 +277,13 @@ def pull(store: Store) -> None:
         cursor = str(body["cursor"])
     except (KeyError, TypeError, ValueError, WireError) as exc:
         raise SyncError("bad_reply", f"malformed pull reply: {exc}") from exc
+    _note_server(store, body)
+    if body.get("rewound") is True:
+        store.set_settings(**{RECONCILE_DUE: "1"})
     if roster.get("salt"):
         store.set_settings(roster_salt=str(roster["salt"]))
+    store.save_public_keys(keys)
+    _check_cards(store, server_url, updates)
     if updates:
         outbox.apply_updates(store, updates)
     store.apply_pull(
@@ -191,3 +293,33 @@ def pull(store: Store) -> None:
         roster=hashes,
         roster_full=bool(roster.get("full")),
     )
+
+
+def reconcile(store: Store) -> int:
+    """Offer back what this tablet holds as delivered; make pending again whatever the
+    server lacks. Returns how many records will be resent.
+
+    Step 1 compares bucket summaries (a few KB whatever the tablet holds); step 2
+    lists the keys of the differing buckets only.
+    """
+    server_url, token = _credentials(store)
+    url = server_url + RECONCILE_PATH
+    delivered = store.delivered_keys()
+    mine = summarise(delivered)
+    reply = _reply(_post_json(url, {"proto": PROTO, "buckets": mine}, token))
+    differ = reply.get("differ")
+    if not isinstance(differ, list):
+        raise SyncError("bad_reply", "reconcile reply without buckets")
+    suspect = set(map(str, differ))
+    keys = [k for k in delivered if bucket_of(k[0]) in suspect]
+    missing: list[tuple[str, int]] = []
+    for i in range(0, len(keys), RECONCILE_CHUNK):
+        chunk = [[cid, ver] for cid, ver in keys[i : i + RECONCILE_CHUNK]]
+        answer = _reply(_post_json(url, {"proto": PROTO, "have": chunk}, token))
+        try:
+            missing += [(str(cid), int(ver)) for cid, ver in answer["missing"]]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise SyncError("bad_reply", "malformed reconcile reply") from exc
+    resent = store.resend(missing)
+    store.set_settings(**{RECONCILE_DUE: ""})
+    return resent

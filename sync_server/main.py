@@ -15,6 +15,7 @@ from sync_server.api.routes import cards, devices, health, review, sync, verify
 from sync_server.config import Settings
 from sync_server.db import make_engine
 from sync_server.services.print_jobs import PrintJobs
+from sync_server.services.server_identity import load_identity
 from sync_server.services.server_settings import roster_salt
 from sync_server.services.signing import SignerCache, load_or_create_signer
 from sync_server.web.app import install_desk
@@ -36,6 +37,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 load_or_create_signer(session=session, secret_key=settings.secret_key),
             )
             app.state.roster_salt = roster_salt(session)
+            # Read once: it changes only at a restore, done with the server stopped.
+            app.state.identity = load_identity(session)
         yield
         app.state.print_jobs.shutdown()  # stops a batch drawing in a child process
         engine.dispose()

@@ -60,6 +60,9 @@ async def read_push_records(request: Request) -> list[Any]:
         raise ApiError(400, "not_push")
     if len(records) > MAX_BATCH:
         raise ApiError(400, "too_many_records", n=MAX_BATCH)
+    # The app revision (absent from older apps): which outcomes the tablet understands.
+    rev = envelope.get("rev")
+    request.state.push_revision = rev if type(rev) is int else 1
     return records
 
 

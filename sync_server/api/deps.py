@@ -12,6 +12,7 @@ from sync_server.api.errors import ApiError
 from sync_server.config import Settings
 from sync_server.models import Device
 from sync_server.services.devices import device_for_token
+from sync_server.services.server_identity import ServerIdentity
 from sync_server.services.signing import Signer
 
 
@@ -37,6 +38,11 @@ def get_signer(request: Request, session: Annotated[Session, Depends(get_session
     return signer
 
 
+def get_identity(request: Request) -> ServerIdentity:
+    """This server's identity and restore generation, loaded at startup."""
+    return request.app.state.identity
+
+
 def get_roster_salt(request: Request) -> bytes:
     """The NIK roster salt loaded at startup."""
     return request.app.state.roster_salt
@@ -44,6 +50,7 @@ def get_roster_salt(request: Request) -> bytes:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 RosterSaltDep = Annotated[bytes, Depends(get_roster_salt)]
+IdentityDep = Annotated[ServerIdentity, Depends(get_identity)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SignerDep = Annotated[Signer, Depends(get_signer)]
 

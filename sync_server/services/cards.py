@@ -17,6 +17,7 @@ from enrolment.card_token import CardClaims
 from sync_server.db import dialect_insert, insert_rows
 from sync_server.models import Card, Member, utcnow
 from sync_server.services.members import member_number
+from sync_server.services.server_identity import explicit_ids
 
 
 def add_years(day: date, years: int) -> date:
@@ -35,14 +36,13 @@ def issue_or_get_card(*, session: Session, member_id: int, kid: str, valid_years
     """
     today = utcnow().date()
     insert = dialect_insert(session)
+    values = {"member_id": member_id, "kid": kid, "issued_on": today}
+    ids = explicit_ids(session, _CARDS, 1)  # after a restore: serials in a fresh block
+    if ids:
+        values["id"] = ids[0]
     session.exec(
         insert(Card)
-        .values(
-            member_id=member_id,
-            kid=kid,
-            issued_on=today,
-            expires_on=add_years(today, valid_years),
-        )
+        .values(**values, expires_on=add_years(today, valid_years))
         .on_conflict_do_nothing(
             index_elements=["member_id"], index_where=sa.text("revoked_at IS NULL")
         )
@@ -99,13 +99,17 @@ def ensure_active_cards(
     missing = [m for m in wanted if m not in cards]
     if missing:
         expires = add_years(today, valid_years)
+        new_rows: list[dict] = [
+            {"member_id": m, "kid": kid, "issued_on": today, "expires_on": expires}
+            for m in missing
+        ]
+        ids = explicit_ids(session, _CARDS, len(new_rows))  # after a restore: a fresh block
+        for row, serial in zip(new_rows, ids or [], strict=False):
+            row["id"] = serial
         rows = insert_rows(
             session,
             _CARDS,
-            [
-                {"member_id": m, "kid": kid, "issued_on": today, "expires_on": expires}
-                for m in missing
-            ],
+            new_rows,
             on_conflict=("member_id",),
             conflict_where="revoked_at IS NULL",
             returning=("id", "member_id", "issued_on", "expires_on"),

@@ -13,20 +13,25 @@ section of docs/protocol.md). In order:
    members FOR NO KEY UPDATE in NIK order: two batches therefore wait for each
    other's rows in one global order and cannot deadlock on PostgreSQL, and
    concurrent pushes of one NIK still make one member;
-4. decide every record in memory, in (version, NIK, client id) order, against
-   those locked rows: created, merged, edit (merged), conflict, rejected;
+4. decide every record against those locked rows with the pure
+   `ingest_decision.decide` (created, merged, conflict, superseded; its rules are
+   documented there);
 5. write the outcomes: member updates, submissions, review items, cards, changes.
 
 Each `(device, cid, ver)` is stored with the answer given, so a resent batch (lost
-reply, flaky link) gets the same answers back.
+reply, flaky link) gets the same answers back. One bad record never fails the
+batch: if the batch's transaction fails for anything but a database outage, the
+batch is split in halves and retried, so only the record at fault is answered
+`rejected` (`not_processed`) and set aside on the tablet.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -44,24 +49,33 @@ from enrolment.protocol import (
     record_to_wire,
     rejected,
 )
-from enrolment.records import Enrolment, cleaned, parse_birth_date, same_name, validate
+from enrolment.records import Enrolment, cleaned, parse_birth_date, validate
 from sync_server.db import insert_rows
 from sync_server.models import Device, Member, ReviewItem, Submission, utcnow
 from sync_server.services.cards import ActiveCard, ensure_active_cards, revoke_active_cards
 from sync_server.services.changes import CARD_REVOKED, hold_writer_lock, record_changes
+from sync_server.services.ingest_decision import (
+    ACCEPTED,
+    EDITABLE,
+    Candidate,
+    Decisions,
+    MemberState,
+    Prior,
+    decide,
+)
 from sync_server.services.members import member_number
+from sync_server.services.server_identity import explicit_ids
 from sync_server.services.signing import Signer
 
-# Field names in conflict messages, (Bahasa Indonesia, English).
-_FIELD_NAMES = {"full_name": ("nama", "name"), "birth_date": ("tanggal lahir", "birth date")}
-_ACCEPTED = (Outcome.CREATED.value, Outcome.MERGED.value)
-# Identity fields an edit may change, and the ones printed on the card.
-_EDITABLE = ("full_name", "birth_date", "sex", "village_code", "phone", "segment")
-_ON_CARD = ("full_name", "segment", "village_code")
+log = logging.getLogger(__name__)
 
 _MEMBERS = Member.__table__  # type: ignore[attr-defined]
 _SUBS = Submission.__table__  # type: ignore[attr-defined]
 _REVIEW = ReviewItem.__table__  # type: ignore[attr-defined]
+_DEVICES = Device.__table__  # type: ignore[attr-defined]
+# Failures that are the database's, not a record's: the batch is answered 503 and
+# resent later, rather than records being set aside for the officer.
+_OUTAGES = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
 
 
 @dataclass
@@ -76,7 +90,7 @@ class _Item:
     birth: date | None
     outcome: Outcome | None = None
     member_id: int | None = None
-    answer: list[dict[str, str]] = field(default_factory=list)  # problems as sent back
+    answer: list[dict[str, str]] | None = None  # problems as sent back
 
 
 @dataclass
@@ -90,22 +104,6 @@ class _Stored:
     problems: str
 
 
-@dataclass
-class _MemberState:
-    """A locked member row as the batch changes it."""
-
-    id: int
-    nik: str
-    full_name: str
-    birth_date: date
-    sex: str
-    village_code: str
-    phone: str
-    segment: str
-    dirty: bool = False
-    reissue: bool = False  # a claim printed on the card changed: revoke and issue anew
-
-
 def push(
     *,
     session: Session,
@@ -115,15 +113,128 @@ def push(
     valid_years: int,
     today: date | None = None,
 ) -> list[RecordResult]:
-    """Ingest one batch of wire records and commit; results come in input order."""
-    assert device.id is not None
-    device_id = device.id
-    today = today or utcnow().date()
-    results: list[RecordResult | None] = [None] * len(records)
+    """Ingest one batch of wire records and commit; results come in input order.
 
-    # 1. Everything that needs no database.
-    first: dict[tuple[str, int], _Item] = {}  # first occurrence of each (cid, ver)
-    again: list[_Item] = []  # later occurrences of a key within this batch
+    A failure that is no database outage sets aside only the records it concerns:
+    the batch is halved and each half ingested on its own, down to single records.
+    """
+    assert device.id is not None
+    return _isolating(session, device.id, records, signer, valid_years, today or utcnow().date())
+
+
+def _isolating(
+    session: Session,
+    device_id: int,
+    records: list[Any],
+    signer: Signer,
+    valid_years: int,
+    today: date,
+) -> list[RecordResult]:
+    try:
+        return _push_batch(session, device_id, records, signer, valid_years, today)
+    except _OUTAGES:
+        session.rollback()
+        raise
+    except Exception as exc:  # noqa: BLE001 - one bad record must never fail the batch
+        session.rollback()
+        if len(records) > 1:
+            mid = len(records) // 2
+            first = _isolating(session, device_id, records[:mid], signer, valid_years, today)
+            rest = _isolating(session, device_id, records[mid:], signer, valid_years, today)
+            return first + rest
+        # No NIK or name in the log: the exception's type and the record's key only.
+        cid, ver = _wire_key(records[0])
+        log.error("record %s v%s not processed: %s", cid, ver, type(exc).__name__)
+        return [rejected(cid, ver, [problem("record", "not_processed")])]
+
+
+def _push_batch(
+    session: Session,
+    device_id: int,
+    records: list[Any],
+    signer: Signer,
+    valid_years: int,
+    today: date,
+) -> list[RecordResult]:
+    """The whole set-based ingest of one batch (see the module docstring)."""
+    results: list[RecordResult | None] = [None] * len(records)
+    first, again = _parse(records, results, today)
+
+    # The device's lock (serialises one tablet's pushes: arrival order is then decided
+    # under a lock, never raced), then what this device stored before for these cids.
+    session.execute(
+        sa.update(_DEVICES).where(_DEVICES.c.id == device_id).values(last_sync_at=utcnow())
+    )
+    hold_writer_lock(session)
+    stored = _stored_submissions(session, device_id, sorted({cid for cid, _ in first}))
+    repeats = [it for key, it in first.items() if key[1] in stored.get(key[0], {})]
+    fresh = [it for key, it in first.items() if key[1] not in stored.get(key[0], {})]
+    valid = [it for it in fresh if not it.problems]
+
+    # Members that repeats and edits refer to, by id (their NIKs join the lock set).
+    referred = {s.member_id for versions in stored.values() for s in versions.values()}
+    nik_of = _niks_by_id(session, sorted(m for m in referred if m is not None))
+
+    # Create missing members, then lock every member the batch touches, in NIK order.
+    creator: dict[str, _Item] = {}
+    for it in sorted(valid, key=lambda it: (it.record.version, it.record.nik, it.record.client_id)):
+        creator.setdefault(it.record.nik, it)
+    created = _insert_members(session, [creator[nik] for nik in sorted(creator)])
+    members = _lock_members(session, set(creator) | set(nik_of.values()), created)
+
+    decisions = decide(
+        device_id=device_id,
+        candidates=[Candidate(it.index, it.record, it.birth) for it in valid if it.birth],
+        priors={
+            cid: {v: Prior(v, s.outcome, s.member_id) for v, s in versions.items()}
+            for cid, versions in stored.items()
+        },
+        members=members,
+        creators={nik: it.index for nik, it in creator.items() if nik in created},
+    )
+    for it in fresh:
+        if it.problems:
+            it.outcome, it.answer = Outcome.REJECTED, [p.to_wire() for p in it.problems]
+        else:
+            verdict = decisions.verdicts[it.index]
+            it.outcome, it.member_id, it.answer = verdict.outcome, verdict.member_id, verdict.answer
+
+    cards = _write(session, device_id, fresh, members, decisions, signer, valid_years, today)
+    carded = _answer(results, fresh, repeats + again, stored, first)
+    by_id = {m.id: m for m in members.values()}
+    card_holders = [m for _, _, m in carded]
+    cards.update(
+        ensure_active_cards(
+            session=session,
+            member_ids=[m for m in card_holders if m not in cards],
+            kid=signer.kid,
+            valid_years=valid_years,
+            today=today,
+        )
+    )
+    session.commit()
+
+    # Signing needs no database: done after the commit, so SQLite's write lock is free.
+    for it, outcome, member_id in carded:
+        rec = it.record
+        results[it.index] = RecordResult(
+            rec.client_id,
+            rec.version,
+            outcome,
+            member_number(member_id),
+            _signed(signer, by_id, cards, member_id),
+        )
+    return [r for r in results if r is not None]
+
+
+def _parse(
+    records: list[Any], results: list[RecordResult | None], today: date
+) -> tuple[dict[tuple[str, int], _Item], list[_Item]]:
+    """Parse, hash and validate every record (no database): the first occurrence of each
+    `(cid, ver)`, and later occurrences of a key within this batch. Records that cannot
+    be read at all are answered in `results` at once."""
+    first: dict[tuple[str, int], _Item] = {}
+    again: list[_Item] = []
     for i, obj in enumerate(records):
         try:
             record = record_from_wire(obj)
@@ -146,93 +257,50 @@ def push(
             again.append(item)
         else:
             first[key] = item
+    return first, again
 
-    # 2. The device's lock, then what this device stored before for these client ids.
-    devices = Device.__table__  # type: ignore[attr-defined]
-    session.execute(
-        sa.update(devices).where(devices.c.id == device_id).values(last_sync_at=utcnow())
-    )
-    hold_writer_lock(session)
-    stored = _stored_submissions(session, device_id, sorted({cid for cid, _ in first}))
-    repeats = [it for key, it in first.items() if key[1] in stored.get(key[0], {})]
-    fresh = [it for key, it in first.items() if key[1] not in stored.get(key[0], {})]
-    valid = sorted(
-        (it for it in fresh if not it.problems),
-        key=lambda it: (it.record.version, it.record.nik, it.record.client_id),
-    )
 
-    # Members that repeats and edits refer to, by id (their NIKs join the lock set).
-    referred = {s.member_id for versions in stored.values() for s in versions.values()}
-    nik_of = _niks_by_id(session, sorted(m for m in referred if m is not None))
-
-    # 3. Create missing members, then lock every member the batch touches, in NIK order.
-    creator: dict[str, _Item] = {}
-    for it in valid:
-        creator.setdefault(it.record.nik, it)
-    created = _insert_members(session, [creator[nik] for nik in sorted(creator)])
-    members = _lock_members(session, set(creator) | set(nik_of.values()))
-    by_id = {m.id: m for m in members.values()}
-
-    # 4. Decide, in memory.
-    reviews: list[tuple[int, _Item, str, list[str]]] = []  # member, item, kind, fields
-    accepted_here: dict[str, tuple[int, int]] = {}  # cid -> (ver, member id), this batch
-    for it in valid:
-        rec = it.record
-        prior = _prior_accepted(stored.get(rec.client_id, {}), accepted_here, rec)
-        member = members[rec.nik]
-        if prior is not None and by_id.get(prior) is member:
-            _apply_edit(member, rec, it.birth)  # the tablet corrected its own record
-            it.outcome = Outcome.MERGED
-        else:
-            if prior is not None:
-                # Edited into another NIK: the old member may be a mistake, or a real
-                # person; a coordinator decides, nothing is deleted automatically.
-                reviews.append((prior, it, "superseded_nik", ["nik"]))
-            if rec.nik in created and creator[rec.nik] is it:
-                it.outcome = Outcome.CREATED
-            else:
-                differing = _differing(member, rec, it.birth)
-                if differing:
-                    conflict = _identity_conflict(differing)
-                    it.outcome, it.answer = Outcome.CONFLICT, [conflict.to_wire()]
-                    reviews.append((member.id, it, "identity_conflict", differing))
-                else:
-                    _refresh_contact(member, rec)
-                    it.outcome = Outcome.MERGED
-        it.member_id = member.id
-        if it.outcome in (Outcome.CREATED, Outcome.MERGED):
-            accepted_here[rec.client_id] = (rec.version, member.id)
-    for it in fresh:
-        if it.problems:
-            it.outcome, it.answer = Outcome.REJECTED, [p.to_wire() for p in it.problems]
-
-    # 5. Write.
+def _write(
+    session: Session,
+    device_id: int,
+    fresh: list[_Item],
+    members: dict[str, MemberState],
+    decisions: Decisions,
+    signer: Signer,
+    valid_years: int,
+    today: date,
+) -> dict[int, ActiveCard]:
+    """Apply the decisions: members, submissions, reviews, resolved conflicts, cards."""
     _update_members(session, [m for m in members.values() if m.dirty])
     sub_ids = _insert_submissions(session, device_id, fresh)
-    _insert_reviews(session, sub_ids, reviews)
+    index_to_key = {it.index: f"{it.record.client_id}:{it.record.version}" for it in fresh}
+    _insert_reviews(session, sub_ids, index_to_key, decisions)
+    _resolve_conflicts(session, device_id, decisions.resolved)
     revoked = revoke_active_cards(
         session=session,
         member_ids=sorted(m.id for m in members.values() if m.reissue),
         reason="reissued",
     )
     record_changes(session, [(CARD_REVOKED, str(serial), None, None) for serial in revoked])
-    card_holders = [it.member_id for it in valid if it.outcome in (Outcome.CREATED, Outcome.MERGED)]
-    card_holders += [
-        s.member_id
-        for it in repeats + again
-        if (s := stored.get(it.record.client_id, {}).get(it.record.version)) is not None
-        and s.outcome in _ACCEPTED
-        and s.member_id is not None
-    ]
-    cards = ensure_active_cards(
+    holders = [it.member_id for it in fresh if it.outcome in (Outcome.CREATED, Outcome.MERGED)]
+    return ensure_active_cards(
         session=session,
-        member_ids=[m for m in card_holders if m is not None],
+        member_ids=[m for m in holders if m is not None],
         kid=signer.kid,
         valid_years=valid_years,
         today=today,
     )
 
-    # Who gets a card in the reply: (batch position, outcome, member id).
+
+def _answer(
+    results: list[RecordResult | None],
+    fresh: list[_Item],
+    repeated: list[_Item],
+    stored: dict[str, dict[int, _Stored]],
+    first: dict[tuple[str, int], _Item],
+) -> list[tuple[_Item, Outcome, int]]:
+    """Fill in the answers that carry no card; return who gets one in the reply:
+    (item, outcome, member id)."""
     carded: list[tuple[_Item, Outcome, int]] = []
     for it in fresh:
         rec = it.record
@@ -242,9 +310,9 @@ def push(
             carded.append((it, it.outcome, it.member_id))
         else:
             results[it.index] = RecordResult(
-                rec.client_id, rec.version, it.outcome, problems=it.answer
+                rec.client_id, rec.version, it.outcome, problems=it.answer or []
             )
-    for it in repeats + again:
+    for it in repeated:
         rec = it.record
         s = stored.get(rec.client_id, {}).get(rec.version)
         if s is not None:
@@ -252,21 +320,25 @@ def push(
         else:  # the first occurrence is in this very batch
             f = first[(rec.client_id, rec.version)]
             assert f.outcome is not None
-            answer = _repeat_answer(f.digest, f.outcome.value, f.member_id, f.answer, it)
+            answer = _repeat_answer(f.digest, f.outcome.value, f.member_id, f.answer or [], it)
         if isinstance(answer, int):
             carded.append((it, Outcome.DUPLICATE, answer))
         else:
             results[it.index] = answer
-    session.commit()
+    return carded
 
-    # Signing needs no database: done after the commit, so SQLite's write lock is free.
-    for it, outcome, member_id in carded:
-        token = signer.sign_card(_claims(by_id[member_id], cards[member_id]))
-        rec = it.record
-        results[it.index] = RecordResult(
-            rec.client_id, rec.version, outcome, member_number(member_id), token
-        )
-    return [r for r in results if r is not None]
+
+def _signed(
+    signer: Signer, by_id: dict[int, MemberState], cards: dict[int, ActiveCard], member_id: int
+) -> str | None:
+    """The card token of a member, or None if it cannot be made (the record stays
+    accepted; the tablet gets the card at a later pull or from the desk)."""
+    try:
+        member = by_id.get(member_id)
+        return signer.sign_card(_claims(member, cards[member_id])) if member else None
+    except Exception as exc:  # noqa: BLE001 - a card that cannot be signed fails no record
+        log.error("card of member %s not signed: %s", member_id, type(exc).__name__)
+        return None
 
 
 def _wire_key(obj: Any) -> tuple[str, int]:
@@ -321,31 +393,32 @@ def _insert_members(session: Session, items: list[_Item]) -> set[str]:
     if not items:
         return set()
     now = utcnow()
-    rows = insert_rows(
-        session,
-        _MEMBERS,
-        [
-            {
-                "nik": it.record.nik,
-                "full_name": it.record.full_name,
-                "birth_date": it.birth,
-                "sex": it.record.sex,
-                "village_code": it.record.village_code,
-                "phone": it.record.phone,
-                "segment": it.record.segment,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for it in items
-        ],
-        on_conflict=("nik",),
-        returning=("nik",),
-    )
-    return {r.nik for r in rows}
+    rows = [
+        {
+            "nik": it.record.nik,
+            "full_name": it.record.full_name,
+            "birth_date": it.birth,
+            "sex": it.record.sex,
+            "village_code": it.record.village_code,
+            "phone": it.record.phone,
+            "segment": it.record.segment,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for it in items
+    ]
+    # After a restore, new members are numbered above every number issued before it.
+    ids = explicit_ids(session, _MEMBERS, len(rows))
+    if ids:
+        for row, new_id in zip(rows, ids, strict=True):
+            row["id"] = new_id
+    inserted = insert_rows(session, _MEMBERS, rows, on_conflict=("nik",), returning=("nik",))
+    return {r.nik for r in inserted}
 
 
-def _lock_members(session: Session, niks: set[str]) -> dict[str, _MemberState]:
-    """The members with these NIKs, locked in NIK order (FOR NO KEY UPDATE on PostgreSQL).
+def _lock_members(session: Session, niks: set[str], created: set[str]) -> dict[str, MemberState]:
+    """The members with these NIKs, locked in NIK order (FOR NO KEY UPDATE on PostgreSQL),
+    with the device that created each (for members older than this batch).
 
     NO KEY: the key never changes, and this lock does not block the foreign-key
     checks of other batches inserting submissions or review items for the member.
@@ -359,71 +432,27 @@ def _lock_members(session: Session, niks: set[str]) -> dict[str, _MemberState]:
         .order_by(c.nik)
         .with_for_update(key_share=True)
     ).all()
-    return {r.nik: _MemberState(*r) for r in rows}
+    members = {r.nik: MemberState(*r) for r in rows}
+    older = sorted(m.id for m in members.values() if m.nik not in created)
+    owners = _owners(session, older)
+    for m in members.values():
+        m.owner = owners.get(m.id)
+    return members
 
 
-def _prior_accepted(
-    stored: dict[int, _Stored], here: dict[str, tuple[int, int]], rec: Enrolment
-) -> int | None:
-    """The member the latest earlier accepted version of this record went into, if any."""
-    best_ver, best_member = 0, None
-    for ver, s in stored.items():
-        if ver < rec.version and s.outcome in _ACCEPTED and ver > best_ver:
-            best_ver, best_member = ver, s.member_id
-    earlier = here.get(rec.client_id)
-    if earlier is not None and best_ver < earlier[0] < rec.version:
-        best_member = earlier[1]
-    return best_member
+def _owners(session: Session, member_ids: list[int]) -> dict[int, int]:
+    """The device whose record created each member."""
+    if not member_ids:
+        return {}
+    rows = session.execute(
+        sa.select(_SUBS.c.member_id, sa.func.min(_SUBS.c.device_id))
+        .where(_SUBS.c.member_id.in_(member_ids), _SUBS.c.outcome == Outcome.CREATED.value)
+        .group_by(_SUBS.c.member_id)
+    ).all()
+    return {int(m): int(d) for m, d in rows}
 
 
-def _apply_edit(member: _MemberState, rec: Enrolment, birth: date | None) -> None:
-    """Take the identity fields of the tablet's newer version of its own record."""
-    assert birth is not None  # validate() checked it
-    new = {
-        "full_name": rec.full_name,
-        "birth_date": birth,
-        "sex": rec.sex,
-        "village_code": rec.village_code,
-        "phone": rec.phone,
-        "segment": rec.segment,
-    }
-    for name in _EDITABLE:
-        if getattr(member, name) != new[name]:
-            setattr(member, name, new[name])
-            member.dirty = True
-            member.reissue |= name in _ON_CARD
-
-
-def _differing(member: _MemberState, rec: Enrolment, birth: date | None) -> list[str]:
-    """The identity fields in which a record disagrees with the member (empty: same person)."""
-    differing = []
-    if not same_name(member.full_name, rec.full_name):
-        differing.append("full_name")
-    if member.birth_date != birth:
-        differing.append("birth_date")
-    return differing
-
-
-def _identity_conflict(fields: list[str]) -> Problem:
-    return problem(
-        "nik",
-        "identity_conflict",
-        fields=" dan ".join(_FIELD_NAMES[f][0] for f in fields),
-        fields_en=" and ".join(_FIELD_NAMES[f][1] for f in fields),
-    )
-
-
-def _refresh_contact(member: _MemberState, rec: Enrolment) -> None:
-    """Keep the newest phone and village: people move and change numbers."""
-    if rec.phone and rec.phone != member.phone:
-        member.phone = rec.phone
-        member.dirty = True
-    if rec.village_code != member.village_code:
-        member.village_code = rec.village_code
-        member.dirty = True
-
-
-def _update_members(session: Session, members: list[_MemberState]) -> None:
+def _update_members(session: Session, members: list[MemberState]) -> None:
     if not members:
         return
     c = _MEMBERS.c
@@ -431,11 +460,11 @@ def _update_members(session: Session, members: list[_MemberState]) -> None:
     session.execute(
         sa.update(_MEMBERS)
         .where(c.id == sa.bindparam("m_id"))
-        .values({name: sa.bindparam(f"m_{name}") for name in (*_EDITABLE, "updated_at")}),
+        .values({name: sa.bindparam(f"m_{name}") for name in (*EDITABLE, "updated_at")}),
         [
             {
                 "m_id": m.id,
-                **{f"m_{name}": getattr(m, name) for name in _EDITABLE},
+                **{f"m_{name}": getattr(m, name) for name in EDITABLE},
                 "m_updated_at": now,
             }
             for m in sorted(members, key=lambda m: m.id)
@@ -464,7 +493,7 @@ def _insert_submissions(session: Session, device_id: int, items: list[_Item]) ->
                 "payload": it.payload,
                 "outcome": it.outcome.value if it.outcome else "",
                 "member_id": it.member_id,
-                "problems": json.dumps(it.answer, ensure_ascii=False),
+                "problems": json.dumps(it.answer or [], ensure_ascii=False),
                 "consent_by": it.record.consent.by,
                 "consent_method": it.record.consent.method,
                 "consent_at": it.record.consent.at,
@@ -478,28 +507,53 @@ def _insert_submissions(session: Session, device_id: int, items: list[_Item]) ->
 
 
 def _insert_reviews(
-    session: Session, sub_ids: dict[str, int], reviews: list[tuple[int, _Item, str, list[str]]]
+    session: Session, sub_ids: dict[str, int], keys: dict[int, str], decisions: Decisions
 ) -> None:
-    if not reviews:
+    if not decisions.reviews:
         return
     now = utcnow()
     session.execute(
         sa.insert(_REVIEW),
         [
             {
-                "member_id": member_id,
-                "submission_id": sub_ids[f"{it.record.client_id}:{it.record.version}"],
-                "kind": kind,
-                "fields": json.dumps(fields),
+                "member_id": r.member_id,
+                "submission_id": sub_ids[keys[r.index]],
+                "kind": r.kind,
+                "fields": json.dumps(r.fields),
                 "status": "open",
                 "created_at": now,
             }
-            for member_id, it, kind, fields in reviews
+            for r in decisions.reviews
         ],
     )
 
 
-def _claims(member: _MemberState, card: ActiveCard) -> CardClaims:
+def _resolve_conflicts(session: Session, device_id: int, accepted: list[tuple[str, int]]) -> None:
+    """Close the open identity conflicts of earlier versions of records now accepted:
+    the officer's correction settled them, nobody needs to review them any more."""
+    if not accepted:
+        return
+    latest: dict[str, int] = {}
+    for cid, ver in accepted:
+        latest[cid] = max(ver, latest.get(cid, 0))
+    earlier = (
+        sa.select(_SUBS.c.id, _SUBS.c.client_id, _SUBS.c.version)
+        .where(_SUBS.c.device_id == device_id, _SUBS.c.client_id.in_(sorted(latest)))
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(_REVIEW.c.id, earlier.c.client_id, earlier.c.version)
+        .join(earlier, earlier.c.id == _REVIEW.c.submission_id)
+        .where(_REVIEW.c.status == "open", _REVIEW.c.kind == "identity_conflict")
+    ).all()
+    done = [r.id for r in rows if r.version < latest[r.client_id]]
+    if done:
+        session.execute(
+            sa.update(_REVIEW).where(_REVIEW.c.id.in_(done)).values(status="resolved")
+        )
+
+
+def _claims(member: MemberState, card: ActiveCard) -> CardClaims:
     return CardClaims(
         serial=card.id,
         member_no=member_number(member.id),
@@ -523,8 +577,10 @@ def _repeat_answer(
     rec = it.record
     if digest != it.digest:
         return rejected(rec.client_id, rec.version, [problem("record", "version_reused")])
-    if outcome in _ACCEPTED and member_id is not None:
+    if outcome in ACCEPTED and member_id is not None:
         return member_id
+    if outcome == Outcome.SUPERSEDED.value:
+        return RecordResult(rec.client_id, rec.version, Outcome.SUPERSEDED)
     # A rejection or conflict is repeated as it was: answering `duplicate` would
     # make the tablet mark an undelivered record as sent.
     return RecordResult(rec.client_id, rec.version, Outcome(outcome), problems=problems)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,14 +18,19 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from enrolment import areas
-from enrolment.card_token import b64e
+from enrolment.card_token import CardClaims, b64e
 from enrolment.protocol import PROTO
 from enrolment.roster import roster_hash
-from sync_server.models import Change, Member
+from sync_server.models import Change, Member, RetiredMember, utcnow
+from sync_server.services.cards import ensure_active_cards
 from sync_server.services.changes import CARD_REVOKED, REVIEW_OUTCOME, stable_bounds
-from sync_server.services.signing import key_set
+from sync_server.services.members import member_number, parse_member_number
+from sync_server.services.reconciliation import delivered_count
+from sync_server.services.signing import Signer, key_set
 
 MAX_KECAMATAN = 50
+#: Makes the current card token of a member number (None if it has no card to give).
+CardMaker = Callable[[str], str | None]
 _KEC = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
 _CURSOR = re.compile(r"^(\d{1,18})\.(\d{1,18})\.([0-9a-f]{8})$")
 
@@ -79,9 +85,21 @@ def kecamatan_set_hash(codes: list[str]) -> str:
 
 
 def pull(
-    *, session: Session, device_id: int, cursor_text: str, kec_text: str, salt: bytes
+    *,
+    session: Session,
+    device_id: int,
+    cursor_text: str,
+    kec_text: str,
+    salt: bytes,
+    have: int = 0,
+    cards: CardMaker | None = None,
 ) -> dict[str, Any]:
-    """The pull reply for one device (raises PullError on a bad cursor or kecamatan)."""
+    """The pull reply for one device (raises PullError on a bad cursor or kecamatan).
+
+    `have`: how many records the tablet holds as delivered; more than this server
+    holds from it means the server lost some (`rewound`: the tablet reconciles).
+    `cards`: makes the current card token of a member, for outcomes decided later.
+    """
     since = parse_cursor(cursor_text)
     kecs = parse_kecamatan(kec_text)
     kec_hash = kecamatan_set_hash(kecs)
@@ -89,8 +107,10 @@ def pull(
     full = since.kec_hash != kec_hash
     change_to, member_to = stable_bounds(session)
     # A cursor from another database (restored backup, other server) must not hide rows.
-    if since.change_id > change_to or since.member_id > member_to:
+    rewound = since.change_id > change_to or since.member_id > member_to
+    if rewound:
         since, full = Cursor(), True
+    rewound = rewound or have > delivered_count(session=session, device_id=device_id)
     changes = session.execute(
         sa.select(Change.kind, Change.ref, Change.device_id, Change.payload)
         .where(Change.id > since.change_id, Change.id <= change_to)  # type: ignore[operator]
@@ -100,15 +120,59 @@ def pull(
     updates = [c.payload for c in changes if c.kind == REVIEW_OUTCOME and c.device_id == device_id]
     hashes = _roster(session, kecs, 0 if full else since.member_id, member_to, salt)
     keys = key_set(session=session)
-    session.rollback()  # read only
+    if cards is not None:
+        updates = [_with_card(u, cards) for u in updates]
+    session.commit()  # a card issued for a decided outcome is kept
     return {
         "proto": PROTO,
+        "rewound": rewound,
         "cursor": Cursor(change_to, member_to, kec_hash).encode(),
         "keys": keys,
         "revoked": revoked,
         "updates": updates,
         "roster": {"salt": b64e(salt), "hashes": hashes, "full": full},
     }
+
+
+def card_maker(*, session: Session, signer: Signer, valid_years: int) -> CardMaker:
+    """A CardMaker on this session: the member's active card (issued if it has none,
+    unless the member was retired), signed now."""
+
+    def make(member_no: str) -> str | None:
+        member_id = parse_member_number(member_no)
+        member = session.get(Member, member_id) if member_id else None
+        if member is None or member.id is None or session.get(RetiredMember, member.id):
+            return None
+        card = ensure_active_cards(
+            session=session,
+            member_ids=[member.id],
+            kid=signer.kid,
+            valid_years=valid_years,
+            today=utcnow().date(),
+        )[member.id]
+        return signer.sign_card(
+            CardClaims(
+                serial=card.id,
+                member_no=member_number(member.id),
+                name=member.full_name,
+                segment=member.segment,
+                village_code=member.village_code,
+                issued=card.issued_on,
+                expires=card.expires_on,
+            )
+        )
+
+    return make
+
+
+def _with_card(update: dict[str, Any], cards: CardMaker) -> dict[str, Any]:
+    """A later outcome with the member's current card: a coordinator's merge gives the
+    tablet a member number, and the card that goes with it."""
+    member_no = update.get("member_no")
+    if update.get("outcome") not in ("created", "merged") or not isinstance(member_no, str):
+        return update
+    token = cards(member_no)
+    return {**update, "card": token} if token else update
 
 
 def _roster(session: Session, kecs: list[str], after: int, upto: int, salt: bytes) -> list[str]:

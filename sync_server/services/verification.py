@@ -10,6 +10,7 @@ from sqlmodel import Session
 from enrolment.areas import village_label
 from enrolment.card_token import CardClaims, CardTokenError, verify
 from enrolment.nik import mask_nik
+from enrolment.records import same_name
 from enrolment.segments import segment_name
 from sync_server.models import Card, Member, utcnow
 from sync_server.services.members import parse_member_number
@@ -118,6 +119,16 @@ class Verification:
         return out
 
 
+def _card_matches(claims: CardClaims, card: Card, member: Member) -> bool:
+    """The token describes this very card row: same member, key and dates. After a
+    restore, a serial or member number can name another card than the one printed."""
+    return (
+        card.member_id == member.id
+        and card.issued_on == claims.issued
+        and card.expires_on == claims.expires
+    )
+
+
 def verify_card_token(*, session: Session, token: str, today: date | None = None) -> Verification:
     """Check a token's signature, then the card it names in the database.
 
@@ -134,12 +145,19 @@ def verify_card_token(*, session: Session, token: str, today: date | None = None
     card = session.get(Card, claims.serial)
     # A validly signed token naming a card or member we do not hold can only come
     # from a leaked key or another database: do not vouch for it.
-    if member is None or card is None or card.member_id != member.id:
+    if member is None or card is None or not _card_matches(claims, card, member):
         return Verification(NOT_GENUINE, "unknown_card")
     masked = mask_nik(member.nik)
     if card.revoked_at is not None:
         reason = card.revoke_reason or "revoked"
+        # A revoked card keeps the name it was printed with; the member may since have
+        # been renamed (a reissue). Only a name that is still the member's gets its NIK.
+        masked = masked if same_name(claims.name, member.full_name) else ""
         return Verification(REVOKED, reason, claims, masked, revoked_on=card.revoked_at.date())
+    if not same_name(claims.name, member.full_name):
+        # An unrevoked card always states its member's current name: this token names
+        # someone else (e.g. a card printed before a restore from an older backup).
+        return Verification(NOT_GENUINE, "unknown_card")
     if claims.is_expired(today):
         return Verification(EXPIRED, "expired", claims, masked)
     return Verification(VALID, "active", claims, masked)

@@ -1,35 +1,43 @@
-"""The sync endpoints: push a batch of enrolments, pull what the tablet must learn."""
+"""The sync endpoints: push a batch, pull what the tablet must learn, reconcile.
+
+Every reply carries `srv`, this server's identity and restore generation, so a
+tablet notices a wiped or restored server (docs/protocol.md, Reconciliation).
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
-from enrolment.protocol import encode_push_reply
-from sync_server.api.body import read_push_records
+from enrolment.protocol import PROTO, Outcome, RecordResult, encode_push_reply
+from enrolment.reconcile import parse_summaries
+from sync_server.api.body import read_json, read_push_records
 from sync_server.api.deps import (
     CurrentDevice,
+    IdentityDep,
     RosterSaltDep,
     SessionDep,
     SettingsDep,
     SignerDep,
 )
 from sync_server.api.errors import ApiError
-from sync_server.services import ingest
-from sync_server.services.pull import PullError, pull
+from sync_server.services import ingest, reconciliation
+from sync_server.services.pull import PullError, card_maker, pull
 
 router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
 
 
 @router.post("/push")
 def push_route(
+    request: Request,
     device: CurrentDevice,
     records: Annotated[list[Any], Depends(read_push_records)],
     session: SessionDep,
     settings: SettingsDep,
     signer: SignerDep,
+    identity: IdentityDep,
 ) -> JSONResponse:
     """Ingest a batch (see docs/protocol.md) and answer each record."""
     results = ingest.push(
@@ -39,8 +47,18 @@ def push_route(
         signer=signer,
         valid_years=settings.card_valid_years,
     )
+    if getattr(request.state, "push_revision", 1) < 2:
+        results = [_for_old_app(r) for r in results]
     # A JSONResponse directly: FastAPI's generic encoder would walk 500 results again.
-    return JSONResponse(encode_push_reply(records, results))
+    return JSONResponse(encode_push_reply(records, results, srv=identity.wire()))
+
+
+def _for_old_app(result: RecordResult) -> RecordResult:
+    """An app before revision 2 knows no `superseded`: to it, that is a `duplicate`
+    (delivered, nothing changed), which it treats the same way."""
+    if result.outcome is Outcome.SUPERSEDED:
+        return RecordResult(result.cid, result.ver, Outcome.DUPLICATE)
+    return result
 
 
 @router.get("/pull")
@@ -48,15 +66,76 @@ def pull_route(
     device: CurrentDevice,
     session: SessionDep,
     salt: RosterSaltDep,
+    signer: SignerDep,
+    settings: SettingsDep,
+    identity: IdentityDep,
     cursor: Annotated[str, Query(max_length=64)] = "",
     kec: Annotated[str, Query(max_length=1000)] = "",
+    have: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> JSONResponse:
     """Keys, revocations, review outcomes and roster since `cursor` (see docs/protocol.md)."""
     assert device.id is not None
+    cards = card_maker(session=session, signer=signer, valid_years=settings.card_valid_years)
     try:
         body = pull(
-            session=session, device_id=device.id, cursor_text=cursor, kec_text=kec, salt=salt
+            session=session,
+            device_id=device.id,
+            cursor_text=cursor,
+            kec_text=kec,
+            salt=salt,
+            have=have,
+            cards=cards,
         )
     except PullError as exc:
         raise ApiError(400, exc.code) from None
-    return JSONResponse(body)
+    return JSONResponse({**body, "srv": identity.wire()})
+
+
+@router.post("/reconcile")
+def reconcile_route(
+    device: CurrentDevice,
+    body: Annotated[Any, Depends(read_json)],
+    session: SessionDep,
+    identity: IdentityDep,
+) -> JSONResponse:
+    """Step 1 (`buckets`): which bucket summaries differ; step 2 (`have`): which of
+    these keys this server lacks. See docs/protocol.md, Reconciliation."""
+    assert device.id is not None
+    if not isinstance(body, dict) or body.get("proto") != PROTO:
+        raise ApiError(400, "not_reconcile")
+    reply: dict[str, Any] = {"proto": PROTO, "srv": identity.wire()}
+    if "buckets" in body:
+        try:
+            theirs = parse_summaries(body["buckets"])
+        except ValueError:
+            raise ApiError(400, "not_reconcile") from None
+        reply["differ"] = reconciliation.differing_buckets(
+            session=session, device_id=device.id, theirs=theirs
+        )
+    elif "have" in body:
+        keys = _keys(body["have"])
+        missing = reconciliation.missing_keys(session=session, device_id=device.id, keys=keys)
+        reply["missing"] = [[cid, ver] for cid, ver in missing]
+    else:
+        raise ApiError(400, "not_reconcile")
+    return JSONResponse(reply)
+
+
+def _keys(raw: Any) -> list[tuple[str, int]]:
+    """`[[cid, ver], …]` as sent, or ApiError(400)."""
+    ok = isinstance(raw, list) and len(raw) <= reconciliation.MAX_KEYS
+    keys: list[tuple[str, int]] = []
+    for item in raw if ok else []:
+        if not (
+            isinstance(item, list)
+            and len(item) == 2
+            and isinstance(item[0], str)
+            and len(item[0]) <= 64
+            and type(item[1]) is int
+        ):
+            ok = False
+            break
+        keys.append((item[0], item[1]))
+    if not ok:
+        raise ApiError(400, "not_reconcile")
+    return keys
