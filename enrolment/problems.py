@@ -148,9 +148,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Versi data ini sudah diterima dengan isi berbeda.",
         "en": "This record version was already received with different content.",
     },
+    # Says nothing of the person already enrolled (not even which field differs):
+    # anyone holding a tablet could otherwise test names and dates against a NIK.
     "identity_conflict": {
-        "id": "NIK sudah terdaftar atas {fields} yang berbeda; menunggu tinjauan koordinator.",
-        "en": "NIK already registered with a different {fields_en}; awaiting coordinator review.",
+        "id": "NIK ini sudah terdaftar, tetapi datanya tidak sama dengan yang diisi."
+        " Koordinator akan memeriksa. Pastikan NIK dan data orang ini sesuai KTP-nya.",
+        "en": "This NIK is already registered, but the details differ from those entered."
+        " A coordinator will check. Make sure the NIK and the person's details match their KTP.",
     },
 }
 

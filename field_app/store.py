@@ -20,6 +20,7 @@ from typing import Any
 
 from enrolment.protocol import record_from_wire, record_to_wire
 from enrolment.records import Enrolment
+from enrolment.roster import RosterUnit, common_modulus, decode_unit, parse_probe
 
 
 class Status:
@@ -79,6 +80,25 @@ MIGRATIONS: list[str] = [
     CREATE INDEX enrolments_created_name ON enrolments(created_at, full_name);
     CREATE INDEX enrolments_village ON enrolments(village_code, created_at);
     CREATE INDEX enrolments_segment ON enrolments(segment, created_at);
+    """,
+    # 4: the NIK roster as lossy units (enrolment/roster.py). The 32-bit hashes of v2
+    # let whoever holds the tablet list members' NIKs back: dropped, their pages zeroed
+    # (secure_delete), with their salt; the next pull brings the roster anew.
+    """
+    PRAGMA secure_delete=ON;
+    DROP TABLE roster;
+    DELETE FROM settings WHERE key='roster_salt';
+    CREATE TABLE roster_units (
+        unit    TEXT PRIMARY KEY,
+        prefix  TEXT NOT NULL,
+        modulus INTEGER NOT NULL
+    );
+    CREATE INDEX roster_units_prefix ON roster_units(prefix);
+    CREATE TABLE roster_buckets (
+        unit   TEXT NOT NULL,
+        bucket INTEGER NOT NULL,
+        PRIMARY KEY (unit, bucket)
+    ) WITHOUT ROWID;
     """,
 ]
 
@@ -453,8 +473,10 @@ class Store:
                 "INSERT OR IGNORE INTO revoked_cards(serial) VALUES(?)", [(s,) for s in revoked]
             )
             if roster_full:
-                db.execute("DELETE FROM roster")
-            db.executemany("INSERT OR IGNORE INTO roster(hash) VALUES(?)", [(h,) for h in roster])
+                db.execute("DELETE FROM roster_buckets")
+                db.execute("DELETE FROM roster_units")
+            for unit in filter(None, map(decode_unit, roster)):
+                _merge_roster_unit(db, unit)
             db.execute(
                 "INSERT INTO settings(key, value) VALUES('pull_cursor', ?) "
                 "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
@@ -474,11 +496,25 @@ class Store:
             ).fetchone()
         return row is not None
 
-    def in_roster(self, nik_hash: str) -> bool:
-        """True if the server's roster for this tablet's kecamatan holds this NIK hash."""
+    def in_roster(self, probe: str) -> bool:
+        """True if the NIK behind `probe` (`enrolment.roster.roster_hash`) *may* be known
+        to the server: a roster unit of its prefix holds its bucket. Every NIK the server
+        knows in this tablet's area is; so is a share of strangers' (false alarms)."""
+        parsed = parse_probe(probe)
+        if parsed is None:
+            return False
+        prefix, value = parsed
         with self._lock:
-            row = self._db.execute("SELECT 1 FROM roster WHERE hash=?", (nik_hash,)).fetchone()
-        return row is not None
+            units = self._db.execute(
+                "SELECT unit, modulus FROM roster_units WHERE prefix=?", (prefix,)
+            ).fetchall()
+            return any(
+                self._db.execute(
+                    "SELECT 1 FROM roster_buckets WHERE unit=? AND bucket=?",
+                    (unit, value % modulus),
+                ).fetchone()
+                for unit, modulus in units
+            )
 
     def kecamatan_codes(self) -> list[str]:
         """The kecamatan this tablet has enrolled in: the roster it asks the server for."""
@@ -487,6 +523,33 @@ class Store:
                 "SELECT DISTINCT substr(village_code, 1, 8) FROM enrolments ORDER BY 1"
             ).fetchall()
         return [r[0] for r in rows]
+
+
+def _merge_roster_unit(db: sqlite3.Connection, unit: RosterUnit) -> None:
+    """Add a pulled unit's buckets. A delta may come with another modulus than the one
+    stored (the unit grew): both sides are reduced to the common one, never refined,
+    so no NIK the roster held stops warning."""
+    row = db.execute("SELECT modulus FROM roster_units WHERE unit=?", (unit.unit_id,)).fetchone()
+    modulus = unit.modulus if row is None else common_modulus(int(row[0]), unit.modulus)
+    if row is None:
+        db.execute(
+            "INSERT INTO roster_units(unit, prefix, modulus) VALUES(?, ?, ?)",
+            (unit.unit_id, unit.prefix, modulus),
+        )
+    elif modulus != int(row[0]):
+        old = db.execute("SELECT bucket FROM roster_buckets WHERE unit=?", (unit.unit_id,))
+        kept = {int(r[0]) % modulus for r in old.fetchall()}
+        db.execute("DELETE FROM roster_buckets WHERE unit=?", (unit.unit_id,))
+        _add_buckets(db, unit.unit_id, kept)
+        db.execute("UPDATE roster_units SET modulus=? WHERE unit=?", (modulus, unit.unit_id))
+    _add_buckets(db, unit.unit_id, {b % modulus for b in unit.buckets})
+
+
+def _add_buckets(db: sqlite3.Connection, unit_id: str, buckets: Collection[int]) -> None:
+    db.executemany(
+        "INSERT OR IGNORE INTO roster_buckets(unit, bucket) VALUES(?, ?)",
+        [(unit_id, b) for b in sorted(buckets)],
+    )
 
 
 def _draft(row: sqlite3.Row) -> Draft:

@@ -20,15 +20,18 @@ from sqlmodel import Session
 from enrolment import areas
 from enrolment.card_token import CardClaims, b64e
 from enrolment.protocol import PROTO
-from enrolment.roster import roster_hash
 from sync_server.models import Change, Member, RetiredMember, utcnow
 from sync_server.services.cards import ensure_active_cards
 from sync_server.services.changes import CARD_REVOKED, REVIEW_OUTCOME, stable_bounds
+from sync_server.services.devices import roster_kecamatan
 from sync_server.services.members import member_number, parse_member_number
 from sync_server.services.reconciliation import delivered_count
+from sync_server.services.roster import roster_key, roster_units
 from sync_server.services.signing import Signer, key_set
 
 MAX_KECAMATAN = 50
+#: Names the roster's form (enrolment/roster.py) in the cursor: "r2", lossy units.
+ROSTER_SCHEME = "r2"
 #: Makes the current card token of a member number (None if it has no card to give).
 CardMaker = Callable[[str], str | None]
 _KEC = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
@@ -80,8 +83,10 @@ def parse_kecamatan(text: str) -> list[str]:
 
 
 def kecamatan_set_hash(codes: list[str]) -> str:
-    """8 hex characters naming a set of kecamatan, so a changed set is noticed."""
-    return hashlib.sha256(",".join(sorted(codes)).encode("ascii")).hexdigest()[:8]
+    """8 hex characters naming a set of kecamatan and the roster scheme, so a changed
+    set (or a tablet holding an older scheme's roster) gets a full roster."""
+    text = ROSTER_SCHEME + "|" + ",".join(sorted(codes))
+    return hashlib.sha256(text.encode("ascii")).hexdigest()[:8]
 
 
 def pull(
@@ -101,7 +106,8 @@ def pull(
     `cards`: makes the current card token of a member, for outcomes decided later.
     """
     since = parse_cursor(cursor_text)
-    kecs = parse_kecamatan(kec_text)
+    # Only the device's area, whatever it asks for (services/devices.py).
+    kecs = roster_kecamatan(session, device_id, parse_kecamatan(kec_text))
     kec_hash = kecamatan_set_hash(kecs)
     # Another set of kecamatan (or a first pull): the tablet replaces its whole roster.
     full = since.kec_hash != kec_hash
@@ -118,7 +124,7 @@ def pull(
     ).all()
     revoked = [int(c.ref) for c in changes if c.kind == CARD_REVOKED]
     updates = [c.payload for c in changes if c.kind == REVIEW_OUTCOME and c.device_id == device_id]
-    hashes = _roster(session, kecs, 0 if full else since.member_id, member_to, salt)
+    hashes = roster_units(session, kecs, 0 if full else since.member_id, member_to, salt)
     keys = key_set(session=session)
     if cards is not None:
         updates = [_with_card(u, cards) for u in updates]
@@ -130,7 +136,7 @@ def pull(
         "keys": keys,
         "revoked": revoked,
         "updates": updates,
-        "roster": {"salt": b64e(salt), "hashes": hashes, "full": full},
+        "roster": {"salt": b64e(roster_key(salt)), "hashes": hashes, "full": full},
     }
 
 
@@ -173,18 +179,3 @@ def _with_card(update: dict[str, Any], cards: CardMaker) -> dict[str, Any]:
         return update
     token = cards(member_no)
     return {**update, "card": token} if token else update
-
-
-def _roster(session: Session, kecs: list[str], after: int, upto: int, salt: bytes) -> list[str]:
-    """Roster hashes of members with `after < id <= upto` living in these kecamatan."""
-    if not kecs or upto <= after:
-        return []
-    c = Member.__table__.c  # type: ignore[attr-defined]
-    rows = session.execute(
-        sa.select(c.nik).where(
-            c.id > after,
-            c.id <= upto,
-            sa.or_(*(c.village_code.like(f"{k}.%") for k in kecs)),
-        )
-    ).scalars()
-    return sorted({roster_hash(salt, nik) for nik in rows})

@@ -10,9 +10,10 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from enrolment.card_token import b64d, split_token, verify
-from enrolment.roster import roster_hash
+from enrolment.roster import decode_unit, keyed_hash
 from sync_server.services.changes import REVIEW_OUTCOME, record_change, review_outcome_payload
 from tests.conftest import nik_for, person
+from tests.integration.area_helpers import pair_in
 from tests.integration.conftest import Server
 from tests.integration.desk import Desk
 
@@ -118,27 +119,35 @@ def test_versions_one_and_two_in_one_batch(server: Server) -> None:
     assert server.count("members") == 1 and server.count("cards") == 1
 
 
+def may_warn(wire_units: list[str], key: bytes, nik: str) -> bool:
+    """The tablet's check of a typed NIK against pulled roster units."""
+    units = [u for u in map(decode_unit, wire_units) if u is not None]
+    assert len(units) == len(wire_units)
+    h = keyed_hash(key, nik)
+    return any(u.prefix == nik[:6] and h % u.modulus in u.buckets for u in units)
+
+
 def test_pull_gives_keys_roster_and_deltas(server: Server) -> None:
-    token = server.pair()
+    token = pair_in(server, "52.03.07,52.03.08")
     selong = person(41)  # village 52.03.07.1001
     pringgabaya = person(42, village="52.03.08.2001")
     server.push_results(token, [selong, pringgabaya])
 
-    first = pull(server, token)
+    first = pull(server, token)  # asks for 52.03.07 only: a narrower roster
     assert first["keys"] == httpx.get(server.url + "/api/v1/keys").json()["keys"]
     roster = first["roster"]
-    salt = b64d(roster["salt"])
+    key = b64d(roster["salt"])
     assert roster["full"] is True
-    assert roster_hash(salt, selong.nik) in roster["hashes"]
-    assert roster_hash(salt, pringgabaya.nik) not in roster["hashes"]
-    assert all(len(h) == 8 for h in roster["hashes"])
+    assert may_warn(roster["hashes"], key, selong.nik)
+    assert {u.split("|")[0] for u in roster["hashes"]} == {"52.03.07"}
     assert selong.nik not in str(first)
 
     later = person(43)
     server.push_results(token, [later])
     delta = pull(server, token, first["cursor"])
     assert delta["roster"]["full"] is False
-    assert delta["roster"]["hashes"] == [roster_hash(salt, later.nik)]
+    (unit,) = delta["roster"]["hashes"]
+    assert unit.count(",") == 0 and may_warn([unit], key, later.nik)  # the new member only
     assert delta["revoked"] == [] and delta["updates"] == []
     nothing = pull(server, token, delta["cursor"])
     assert nothing["roster"]["hashes"] == [] and nothing["cursor"] == delta["cursor"]
@@ -146,9 +155,7 @@ def test_pull_gives_keys_roster_and_deltas(server: Server) -> None:
     # Another set of kecamatan: the whole roster again, for both.
     both = pull(server, token, delta["cursor"], kec="52.03.08, 52.03.07")
     assert both["roster"]["full"] is True
-    assert {roster_hash(salt, p.nik) for p in (selong, pringgabaya, later)} <= set(
-        both["roster"]["hashes"]
-    )
+    assert all(may_warn(both["roster"]["hashes"], key, p.nik) for p in (selong, pringgabaya, later))
 
 
 def test_pull_updates_are_for_the_device_that_sent(server: Server) -> None:
