@@ -346,3 +346,87 @@ def _signed_in(server: Server, username: str, password: str, address: str) -> ht
     r, _ = _try_login(client, login, username, password)
     assert r.status_code == 303, r.text
     return client
+
+
+def _pair(server: Server, code: str, address: str, name: str = "Tablet Uji") -> httpx.Response:
+    return httpx.post(
+        server.url + "/api/v1/devices/pair",
+        json={"code": code, "device_name": name, "officer": "Petugas"},
+        headers={"X-Forwarded-For": address},
+    )
+
+
+def test_pairing_attempts_are_throttled_per_address(server: Server) -> None:
+    code = server.pairing_code("Tablet Sakra")
+    for n in range(10):
+        r = _pair(server, f"ABCD-{n:04d}", "198.51.100.7")
+        assert r.status_code == 400 and r.json()["error"]["code"] == "pairing_code_invalid"
+    # The eleventh try waits, even with the right code, and nothing is looked at.
+    r = _pair(server, code, "198.51.100.7")
+    assert r.status_code == 429, r.text
+    error = r.json()["error"]
+    assert r.json()["proto"] == 1 and error["code"] == "too_many_attempts"
+    assert "60 detik" in error["id"] and "60 seconds" in error["en"]
+    assert r.headers["retry-after"] == "60"
+    assert server.count("devices") == 0
+    # Another address pairs with the same, still unused code.
+    assert _pair(server, code, "198.51.100.8").status_code == 200
+    failed = _audit_rows(server, "pairing_failed")
+    assert len(failed) == 10
+    assert failed[0]["target"] == "addr:198.51.100.7"
+    assert failed[0]["details"]["address"] == "198.51.100.7"
+    assert failed[0]["details"]["device_name"] == "Tablet Uji"
+    assert "ABCD" not in str(failed)  # the code tried is not kept
+    assert [row["target"] for row in _audit_rows(server, "pairing_locked")] == ["addr:198.51.100.7"]
+
+
+def test_pairing_pauses_for_everyone_after_many_failures(server: Server) -> None:
+    code = server.pairing_code()
+    # A hundred wrong codes from twelve addresses (each stays under its own limit)...
+    for n in range(100):
+        r = _pair(server, f"WXYZ-{n:04d}", f"198.51.100.{100 + n % 12}")
+        assert r.status_code == 400, (n, r.text)
+    # ...and a new address is told to wait too.
+    r = _pair(server, code, "203.0.113.200")
+    assert r.status_code == 429 and r.json()["error"]["code"] == "too_many_attempts"
+    assert [row["target"] for row in _audit_rows(server, "pairing_locked")] == ["all"]
+    _end_wait(server, "pair:all")
+    assert _pair(server, code, "203.0.113.200").status_code == 200
+
+
+def test_outstanding_pairing_codes_are_listed_and_cancellable(server: Server) -> None:
+    desk = Desk(server)
+    for label in ("Tablet Sakra", "Tablet Masbagik"):
+        assert desk.post("/desk/devices/pair", {"label": label}).status_code == 200
+    used = server.pairing_code("Tablet Terpakai")
+    assert _pair(server, used, "192.0.2.70").status_code == 200
+    page = desk.get("/desk/pairing-codes")
+    assert page.status_code == 200
+    assert "Tablet Sakra" in page.text and "Tablet Masbagik" in page.text
+    assert "Tablet Terpakai" not in page.text  # used codes are not outstanding
+    with server.engine.connect() as conn:
+        sakra = conn.execute(
+            sa.text("SELECT id FROM pairing_codes WHERE name = 'Tablet Sakra'")
+        ).scalar_one()
+    r = desk.post(f"/desk/pairing-codes/{sakra}/cancel")
+    assert r.status_code == 303 and r.headers["location"] == "/desk/pairing-codes"
+    page = desk.get("/desk/pairing-codes").text
+    assert "Tablet Sakra" not in page and "Tablet Masbagik" in page
+    assert desk.post(f"/desk/pairing-codes/{sakra}/cancel").status_code == 404  # once only
+    assert desk.post("/desk/pairing-codes/9999/cancel").status_code == 404
+    assert desk.client.post(f"/desk/pairing-codes/{sakra}/cancel").status_code == 403  # CSRF
+    cancelled = _audit_rows(server, "pairing_code_cancel")
+    assert [row["target"] for row in cancelled] == [f"pairing_code:{sakra}"]
+    assert httpx.get(server.url + "/desk/pairing-codes").status_code == 303  # signed in only
+
+
+def test_a_cancelled_code_no_longer_pairs(server: Server) -> None:
+    desk = Desk(server)
+    r = desk.post("/desk/devices/pair", {"label": "Dibatalkan"})
+    code = r.text.split('id="pairing-code">')[1].split("<")[0]
+    with server.engine.connect() as conn:
+        code_id = conn.execute(sa.text("SELECT id FROM pairing_codes")).scalar_one()
+    assert desk.post(f"/desk/pairing-codes/{code_id}/cancel").status_code == 303
+    r = _pair(server, code, "192.0.2.80")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "pairing_code_invalid"
+    assert server.count("devices") == 0
