@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import replace
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -78,6 +78,7 @@ def test_the_first_bad_character_is_reported() -> None:
 
 # exclude_categories=(): every code point, lone surrogates and unassigned ones too.
 @given(st.text(alphabet=st.characters(exclude_categories=()), max_size=60), st.booleans())
+@settings(database=None)  # no .hypothesis/ folder left in the work tree
 def test_whatever_passes_can_be_stored_and_exported(text: str, strict: bool) -> None:
     bad = find_bad_character(text, strict=strict)
     if bad is None:
