@@ -53,3 +53,11 @@ def check_card(
     if claims.is_expired(today):
         return CardCheck(Verdict.EXPIRED, claims)
     return CardCheck(Verdict.VALID, claims)
+
+
+def is_revoked_card(token: str, is_revoked: Callable[[int], bool]) -> bool:
+    """True if the tablet has learnt (at a pull) that this card's serial was revoked."""
+    try:
+        return is_revoked(card_token.split_token(token).claims.serial)
+    except (CardTokenError, ValueError):
+        return False

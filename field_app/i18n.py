@@ -84,6 +84,10 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "verdict_expired": {"id": "Kartu asli tetapi SUDAH KEDALUWARSA", "en": "Genuine but EXPIRED"},
     "verdict_revoked": {"id": "Kartu DICABUT", "en": "Card REVOKED"},
+    "card_revoked_banner": {
+        "id": "Kartu ini sudah DICABUT dan tidak berlaku. Hubungi koordinator untuk kartu baru.",
+        "en": "This card has been REVOKED and is not valid. Ask the coordinator for a new card.",
+    },
     "name": {"id": "Nama", "en": "Name"},
     "empty_list": {"id": "Belum ada pendaftaran.", "en": "No enrolments yet."},
     "count_pending": {"id": "Belum terkirim", "en": "Not sent"},

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 
 import flet as ft
 
-from enrolment.card_check import CardCheck, check_card
+from enrolment.card_check import CardCheck, check_card, is_revoked_card
 from enrolment.card_token import b64d
 from enrolment.records import Enrolment
 from enrolment.roster import roster_hash
@@ -61,6 +61,7 @@ class AppState:
     busy: bool = False
     form: EnrolmentForm = field(default_factory=EnrolmentForm)
     card: StoredEnrolment | None = None
+    card_revoked: bool = False  # the shown card's serial was revoked (learnt at a pull)
     card_text: str = ""  # QR text typed or scanned on the card-check screen
     card_check: CardCheck | None = None
     # pairing screen
@@ -215,6 +216,8 @@ class AppState:
     def open_card(self, item: StoredEnrolment) -> None:
         """Show a synced member's card (from local data: works offline)."""
         if item.card_token:
+            # One indexed lookup in the local file: quick enough for the UI thread.
+            self.card_revoked = is_revoked_card(item.card_token, self.store.is_revoked)
             self.card, self.screen = item, "card"
 
     def edit_record(self, item: StoredEnrolment) -> None:

@@ -7,6 +7,7 @@
     create-admin USERNAME  create a desk administrator (password prompted, or
              read from stdin with --password-stdin)
     print-cards, revoke-card, reissue-card, rotate-key: see sync_server/cards_cli.py
+    backup, restore: see sync_server/backup_cli.py
 
 Settings come from the environment (see sync_server/config.py); diagnostics go
 to stderr so `pair` output can be captured as-is.
@@ -21,6 +22,8 @@ import sys
 
 from sqlmodel import Session
 
+from sync_server.backup_cli import COMMANDS as BACKUP_COMMANDS
+from sync_server.backup_cli import add_backup_commands, run_backup_command
 from sync_server.cards_cli import COMMANDS as CARD_COMMANDS
 from sync_server.cards_cli import add_card_commands, run_card_command
 from sync_server.config import Settings
@@ -56,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     add_card_commands(sub)
+    add_backup_commands(sub)
     args = parser.parse_args(argv)
 
     logging.basicConfig(
@@ -64,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     settings = Settings.from_env()
+    if args.command in BACKUP_COMMANDS:
+        return run_backup_command(args, settings)  # as found: no migration first
     migrate(settings.database_url)
     if args.command == "serve":
         import uvicorn

@@ -7,6 +7,10 @@ the next fault from a queue (then `ok` once the queue is empty):
 - `cut_after`: forward the request, read the server's whole reply (so the server has
   committed), then close without giving the client a byte of it.
 - `cut_mid_reply`: forward the request, pass half the reply, close.
+- `hold`: read the request and keep it, close at once (the client gives up); the
+  request reaches the server only when `release()` is called: a message arriving late.
+- `replay`: forward the request (the server commits), but answer with the last reply
+  an earlier exchange got: a replayed or misrouted reply.
 - `ok`: forward both ways.
 
 `rate` (bytes/s) and `latency` (s, one way) shape every connection like a slow link.
@@ -32,6 +36,8 @@ class FaultProxy:
         self.seen: list[str] = []
         self.bytes_up = 0
         self.bytes_down = 0
+        self.held: list[bytes] = []
+        self.last_reply = b""
         self._lock = threading.Lock()
         self._sock = socket.socket()
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -46,6 +52,17 @@ class FaultProxy:
         """Queue faults for the next connections, in order."""
         with self._lock:
             self.faults.extend(faults)
+
+    def release(self) -> list[bytes]:
+        """Deliver the held requests now, in order; returns the server's replies."""
+        with self._lock:
+            held, self.held = self.held, []
+        replies = []
+        for request in held:
+            with socket.create_connection(("127.0.0.1", self.target_port)) as server:
+                server.sendall(request)
+                replies.append(self._read_message(server))
+        return replies
 
     def close(self) -> None:
         """Stop accepting connections."""
@@ -113,6 +130,10 @@ class FaultProxy:
                     time.sleep(self.latency)
                 if fault == "cut_before":
                     return
+                if fault == "hold":
+                    with self._lock:
+                        self.held.append(request)
+                    return
                 if server is None:
                     server = socket.create_connection(("127.0.0.1", self.target_port))
                 self._send(server, request, up=True)
@@ -121,6 +142,10 @@ class FaultProxy:
                     return
                 if fault == "cut_after":
                     return
+                if fault == "replay":
+                    self._send(client, self.last_reply, up=False)
+                    return
+                self.last_reply = reply
                 if self.latency:
                     time.sleep(self.latency)
                 if fault == "cut_mid_reply":

@@ -38,7 +38,7 @@ def CardView(state: AppState) -> ft.Control:
             ],
             spacing=4,
         ),
-        bgcolor=ft.Colors.GREEN_800,
+        bgcolor=ft.Colors.GREY_700 if state.card_revoked else ft.Colors.GREEN_800,
         padding=16,
         border_radius=14,
     )
@@ -47,6 +47,7 @@ def CardView(state: AppState) -> ft.Control:
         t("switch_lang", lang),
         lambda e: state.toggle_lang(),
         [
+            *([_revoked_banner(lang)] if state.card_revoked else []),
             card,
             ft.Container(
                 ft.Image(
@@ -59,4 +60,25 @@ def CardView(state: AppState) -> ft.Control:
             ft.Text(t("card_scan_hint", lang), size=15),
             ft.Row([big_button(t("back", lang), lambda e: state.go_home(), primary=False)]),
         ],
+    )
+
+
+def _revoked_banner(lang: str) -> ft.Control:
+    """A revoked card is never shown as if it were valid."""
+    return ft.Container(
+        ft.Row(
+            [
+                ft.Icon(ft.Icons.BLOCK, color=ft.Colors.WHITE),
+                ft.Text(
+                    t("card_revoked_banner", lang),
+                    size=16,
+                    weight=ft.FontWeight.BOLD,
+                    color=ft.Colors.WHITE,
+                    expand=True,
+                ),
+            ]
+        ),
+        bgcolor=ft.Colors.RED_800,
+        padding=12,
+        border_radius=10,
     )

@@ -10,6 +10,9 @@ Decisions and what the tablets learn (through `changes`, at their next pull):
   nothing; *reject* retires B (its submissions `rejected`, cards revoked).
 - superseded_nik (old member A, edit S into new member B): *merge* retires A into B
   (the edit was right); *keep both* changes nothing; *reject* retires B as above.
+- contact_update (member M, submission S from a device that did not create M, with
+  another phone or village): *merge* takes S's phone and village into M (a new
+  village is printed, so the card is reissued); *reject* keeps M as it is.
 
 An item is claimed with one conditional UPDATE (`status = 'open'`), so two
 coordinators deciding at once cannot both act; every decision is audited.
@@ -42,7 +45,10 @@ KIND_NAMES = {
     "identity_conflict": ("Konflik identitas", "Identity conflict"),
     "possible_duplicate": ("Kemungkinan ganda", "Possible duplicate"),
     "superseded_nik": ("NIK diganti", "NIK changed by an edit"),
+    "contact_update": ("Perubahan kontak dari tablet lain", "Contact change from another tablet"),
 }
+# Kinds decided like a conflict: the submission against the member, merge or reject.
+_ONE_MEMBER_KINDS = ("identity_conflict", "contact_update")
 STATUS_OF = {"merge": "merged", "keep": "kept", "reject": "rejected"}
 _ACCEPTED = ("created", "merged")
 _SUBS = Submission.__table__  # type: ignore[attr-defined]
@@ -141,7 +147,7 @@ def _view(item: ReviewItem, sub: Submission | None, members: dict[int, Member]) 
         return None
     sent = json.loads(sub.payload)
     left = _member_side("Anggota terdaftar / Enrolled member", member, "")
-    if item.kind == "identity_conflict" or sub.member_id is None:
+    if item.kind in _ONE_MEMBER_KINDS or sub.member_id is None:
         right = _sent_side("Data kiriman tablet / Submitted by tablet", sent, sub.device_id)
         actions: tuple[str, ...] = ("merge", "reject")
     else:
@@ -217,7 +223,7 @@ def decide(*, session: Session, item_id: int, action: str, reason: str, user: Us
         raise DecisionError("not_found")
     sub = session.get(Submission, item.submission_id)
     assert sub is not None and item.id is not None
-    conflict = item.kind == "identity_conflict" or sub.member_id is None
+    conflict = item.kind in _ONE_MEMBER_KINDS or sub.member_id is None
     if conflict and action == "keep":
         raise DecisionError("bad_action")
     status = STATUS_OF[action]
@@ -230,7 +236,10 @@ def decide(*, session: Session, item_id: int, action: str, reason: str, user: Us
         session.rollback()
         raise DecisionError("already_decided")
     details: dict[str, Any] = {"kind": item.kind, "member": member_number(item.member_id)}
-    if conflict:
+    if item.kind == "contact_update":
+        if action == "merge":
+            _take_contact(session, item.member_id, json.loads(sub.payload))
+    elif conflict:
         _decide_conflict(session, item, sub, action, reason)
     elif action != "keep":
         a, b = item.member_id, sub.member_id
@@ -256,6 +265,23 @@ def rejection_problem(reason: str) -> dict[str, str]:
         "id": f"Ditolak oleh koordinator: {reason}",
         "en": f"Rejected by the coordinator: {reason}",
     }
+
+
+def _take_contact(session: Session, member_id: int, sent: dict[str, Any]) -> None:
+    """Take a submission's phone and village into the member; a new village is printed
+    on the card, so the card is revoked as reissued (the next sync issues the new one)."""
+    member = session.get(Member, member_id)
+    if member is None:
+        return
+    phone, village = str(sent.get("phone") or member.phone), str(sent.get("village", ""))
+    moved = bool(village) and village != member.village_code
+    member.phone = phone
+    if moved:
+        member.village_code = village
+        revoked = revoke_active_cards(session=session, member_ids=[member_id], reason="reissued")
+        record_changes(session, [(CARD_REVOKED, str(serial), None, None) for serial in revoked])
+    member.updated_at = utcnow()
+    session.add(member)
 
 
 def _decide_conflict(
