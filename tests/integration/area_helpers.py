@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from enrolment.protocol import PAIR_PATH
 from tests.integration.conftest import ROOT, Server
 
-SELONG, PRINGGABAYA, SAKRA = "52.03.07", "52.03.08", "52.03.09"
+SELONG, PRINGGABAYA, AIKMEL = "52.03.07", "52.03.08", "52.03.09"  # Aikmel
 
 
 def pairing_code(server: Server, name: str, kecamatan: str) -> str:
