@@ -14,6 +14,7 @@ from sync_server.api.errors import install_error_handlers
 from sync_server.api.routes import cards, devices, health, review, sync, verify
 from sync_server.config import Settings
 from sync_server.db import make_engine
+from sync_server.request_limits import install_body_limits
 from sync_server.services.print_jobs import PrintJobs
 from sync_server.services.server_identity import load_identity
 from sync_server.services.server_settings import roster_salt
@@ -62,6 +63,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         compresslevel=9,
         exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, "application/pdf"),
     )
+    # Outermost of the app's middleware: an oversized body is refused before anything
+    # (gzip, a route, the form parser) reads it.
+    install_body_limits(app, settings)
     for module in (health, devices, sync, cards, review, verify):
         app.include_router(module.router)
     install_desk(app)  # the coordinator's desk: /desk pages and their errors

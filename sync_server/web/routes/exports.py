@@ -13,6 +13,7 @@ from enrolment.areas import kecamatan, villages
 from enrolment.segments import SEGMENT_NAMES, Segment
 from sync_server.api.deps import SessionDep
 from sync_server.models import utcnow
+from sync_server.request_limits import UPLOAD_FILE
 from sync_server.services.audit import audit, audit_csv, recent_entries
 from sync_server.services.kpj_import import REASONS, ImportFileError, import_kpj
 from sync_server.services.member_export import ExportFilter, export_members
@@ -22,12 +23,12 @@ from sync_server.web.templating import render
 
 router = APIRouter(prefix="/desk", tags=["desk"], include_in_schema=False)
 
-MAX_UPLOAD = 10 * 1024 * 1024
+MAX_UPLOAD = UPLOAD_FILE  # the request itself is cut off a little above (request_limits)
 FILE_ERRORS = {
     "file_unreadable": "Berkas tidak bisa dibaca (xlsx atau csv) / File unreadable (xlsx or csv)",
     "no_header": "Baris pertama harus memuat kolom NIK dan KPJ / First row must name NIK and KPJ",
     "too_many_rows": "Terlalu banyak baris / Too many rows",
-    "too_large": "Berkas terlalu besar (maks. 10 MB) / File too large (max 10 MB)",
+    "too_large": "Berkas terlalu besar (maks. 5 MB) / File too large (max 5 MB)",
 }
 _MEDIA = {
     "csv": "text/csv; charset=utf-8",
