@@ -134,6 +134,8 @@ def sync(
         try:
             pull(store)
         except SyncError as exc:
+            if exc.kind == "unauthorized":
+                raise  # the tablet must pair again (e.g. the server was wiped): say so
             return replace(report, pull_error=exc.kind)
         if store.get_setting(RECONCILE_DUE):
             resent = reconcile(store)
