@@ -171,3 +171,19 @@ def test_a_coordinators_merge_reaches_the_tablet_with_a_card(
     assert item.status == Status.SENT and item.member_no
     claims = verify(item.card_token or "", server.public_keys())
     assert claims.member_no == item.member_no and claims.name == "Inaq Sahnun"
+
+
+def test_racing_versions_of_one_record_end_at_the_higher(server: Server) -> None:
+    """Two workers may take v1 and v2 of a record at once: the device's row lock orders
+    them, and whichever comes second, the member ends with version 2."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    token = server.pair()
+    v1s = [person(i) for i in range(60, 80)]
+    v2s = [outbox.revise(replace(r, phone="087755550000")) for r in v1s]
+    with ThreadPoolExecutor(8) as pool:
+        replies = list(pool.map(lambda r: server.push(token, [r]), [*v2s, *v1s]))
+    assert all(r.status_code == 200 for r in replies)
+    with server.engine.connect() as conn:
+        phones = set(conn.execute(sa.text("SELECT phone FROM members")).scalars())
+    assert phones == {"087755550000"}
