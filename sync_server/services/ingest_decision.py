@@ -139,7 +139,8 @@ def decide(
         out.verdicts[c.index] = verdict
         if verdict.outcome.value in ACCEPTED:
             accepted_here[rec.client_id] = (rec.version, member.id)
-            out.resolved.append((rec.client_id, rec.version))
+            if rec.version > 1:  # only a correction can settle an earlier conflict
+                out.resolved.append((rec.client_id, rec.version))
     return out
 
 
