@@ -249,7 +249,10 @@ def test_a_bad_detail_key_or_value_is_rejected_per_record(server: Server) -> Non
         bad_key["details"][f"catatan{ch}"] = "x"
         bad_value = valid_wire(with_programme=True)
         bad_value["details"]["farmer_group"] = f"Poktan{ch}Maju"
-        records += [bad_key, bad_value]
+        # A bad key whose value is not text either: the shape check must not echo the key.
+        bad_both = valid_wire(with_programme=True)
+        bad_both["details"][f"catatan{ch}"] = [1, 2]
+        records += [bad_key, bad_value, bad_both]
     fine = valid_wire(with_programme=True)
     r = push_raw(server, token, [*records, fine])
     assert r.status_code == 200, r.text[:500]
