@@ -3,6 +3,14 @@
 Rows are matched to members by NIK; a KPJ is 11 digits (BPJS's card number). Rows
 that cannot be used are reported with their line and why, and nothing about them is
 stored; good rows are stored even when others are bad (the report says which).
+
+An uploaded spreadsheet is untrusted: a 200 KB .xlsx can hold 2 million rows (it froze
+the server for 324 s). So before openpyxl parses anything, the zip archive's entries,
+total uncompressed size and compression ratio are checked (zipfile enforces the sizes
+the archive declares); while reading, rows and columns are capped, and a long run of
+empty rows ends the table. XML entities and DTDs are refused (openpyxl parses through
+defusedxml when it is installed, as the server extra requires). Callers run
+`read_rows` off the event loop: it is CPU work of seconds.
 """
 
 from __future__ import annotations
@@ -10,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -21,7 +30,14 @@ from sync_server.db import dialect_insert
 from sync_server.models import Member, MemberKpj, User, utcnow
 from sync_server.services.audit import audit
 
-MAX_ROWS = 100_000
+MAX_ROWS = 100_000  # data rows with a NIK or a KPJ
+MAX_LINES = MAX_ROWS + 10_000  # every row read, empty ones too
+MAX_EMPTY_RUN = 1_000  # this many empty rows in a row end the table (formatting only)
+MAX_COLUMNS = 50  # the NIK and KPJ columns must be among the first 50
+# A real 100,000-row, 8-column sheet unpacks to ~50 MB at a ratio of ~11.
+MAX_UNCOMPRESSED = 100 * 1024 * 1024
+MAX_RATIO = 100
+MAX_ENTRIES = 500
 _NIK = re.compile(r"^\d{16}$")
 _KPJ = re.compile(r"^\d{11}$")
 _M = Member.__table__  # type: ignore[attr-defined]
@@ -52,14 +68,19 @@ class ImportReport:
 
 
 def read_rows(filename: str, data: bytes) -> list[tuple[int, str, str]]:
-    """(line, NIK, KPJ) of every data row in an .xlsx or .csv with NIK and KPJ headers."""
+    """(line, NIK, KPJ) of every data row in an .xlsx or .csv with NIK and KPJ headers.
+
+    Slow on a large file (seconds of CPU): call it in a worker thread, with no
+    database transaction open.
+    """
     if filename.lower().endswith(".xlsx") or data[:2] == b"PK":
+        check_archive(data)
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception:  # an uploaded file: openpyxl fails in many ways on a broken one
             raise ImportFileError("file_unreadable") from None
         try:
-            return _table_rows(wb.worksheets[0].iter_rows(values_only=True))
+            return _table_rows(wb.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True))
         except ImportFileError:
             raise
         except Exception:  # broken XML inside the zip shows only while reading the rows
@@ -74,9 +95,24 @@ def read_rows(filename: str, data: bytes) -> list[tuple[int, str, str]]:
     if text.count(";") > text.count(","):  # Excel in Indonesian locale writes ';'
         dialect = _Semicolon
     try:
-        return _table_rows(csv.reader(io.StringIO(text), dialect))
+        return _table_rows(row[:MAX_COLUMNS] for row in csv.reader(io.StringIO(text), dialect))
     except csv.Error:  # e.g. a field over the csv module's size limit
         raise ImportFileError("file_unreadable") from None
+
+
+def check_archive(data: bytes) -> None:
+    """Refuse an .xlsx whose zip would unpack into too much (a "zip bomb"), judged from
+    its directory alone: ImportFileError("file_unreadable" or "file_expands")."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        raise ImportFileError("file_unreadable") from None
+    if len(entries) > MAX_ENTRIES:
+        raise ImportFileError("file_expands")
+    total = sum(e.file_size for e in entries)
+    if total > MAX_UNCOMPRESSED or total > MAX_RATIO * max(len(data), 1):
+        raise ImportFileError("file_expands")
 
 
 def _table_rows(table: Iterable[Sequence[object]]) -> list[tuple[int, str, str]]:
@@ -91,13 +127,21 @@ def _table_rows(table: Iterable[Sequence[object]]) -> list[tuple[int, str, str]]
         raise ImportFileError("no_header")
     ni, ki = header.index("NIK"), header.index("KPJ")
     rows = []
+    empty_run = 0
     for line, row in enumerate(rows_in, start=2):
+        if line > MAX_LINES:
+            raise ImportFileError("too_many_rows")
         nik = _cell(row[ni]) if ni < len(row) else ""
         kpj = _cell(row[ki]) if ki < len(row) else ""
-        if nik or kpj:
-            rows.append((line, nik, kpj))
-            if len(rows) > MAX_ROWS:
-                raise ImportFileError("too_many_rows")
+        if not (nik or kpj):
+            empty_run += 1
+            if empty_run >= MAX_EMPTY_RUN:
+                break  # the rest is formatting, not data
+            continue
+        empty_run = 0
+        rows.append((line, nik, kpj))
+        if len(rows) > MAX_ROWS:
+            raise ImportFileError("too_many_rows")
     return rows
 
 
@@ -114,9 +158,10 @@ def _cell(value: object) -> str:
     return str(value).strip().lstrip("'")
 
 
-def import_kpj(*, session: Session, filename: str, data: bytes, user: User) -> ImportReport:
-    """Store the KPJ of every good row; audit and commit; raises ImportFileError."""
-    rows = read_rows(filename, data)
+def store_kpj(
+    *, session: Session, filename: str, rows: list[tuple[int, str, str]], user: User
+) -> ImportReport:
+    """Store the KPJ of every good row of `rows` (from `read_rows`); audit and commit."""
     report = ImportReport(rows=len(rows))
     wellformed: list[tuple[int, str, str]] = []
     for line, nik, kpj in rows:

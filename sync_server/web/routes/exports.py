@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from enrolment.areas import kecamatan, villages
 from enrolment.segments import SEGMENT_NAMES, Segment
@@ -15,7 +16,7 @@ from sync_server.api.deps import SessionDep
 from sync_server.models import utcnow
 from sync_server.request_limits import UPLOAD_FILE
 from sync_server.services.audit import audit, audit_csv, recent_entries
-from sync_server.services.kpj_import import REASONS, ImportFileError, import_kpj
+from sync_server.services.kpj_import import REASONS, ImportFileError, read_rows, store_kpj
 from sync_server.services.member_export import ExportFilter, export_members
 from sync_server.web.deps import DeskDep, DeskPostDep
 from sync_server.web.errors import DeskError
@@ -27,7 +28,11 @@ MAX_UPLOAD = UPLOAD_FILE  # the request itself is cut off a little above (reques
 FILE_ERRORS = {
     "file_unreadable": "Berkas tidak bisa dibaca (xlsx atau csv) / File unreadable (xlsx or csv)",
     "no_header": "Baris pertama harus memuat kolom NIK dan KPJ / First row must name NIK and KPJ",
-    "too_many_rows": "Terlalu banyak baris / Too many rows",
+    "too_many_rows": "Terlalu banyak baris (maks. 100.000) / Too many rows (max 100,000)",
+    "file_expands": (
+        "Isi berkas terlalu besar setelah dibuka (berkas zip yang dipadatkan berlebihan)"
+        " / The file unpacks into too much data (an over-compressed zip)"
+    ),
     "too_large": "Berkas terlalu besar (maks. 5 MB) / File too large (max 5 MB)",
 }
 _MEDIA = {
@@ -110,16 +115,26 @@ def export_members_route(
 async def kpj_import_route(
     request: Request, desk: DeskPostDep, session: SessionDep, file: UploadFile
 ) -> Response:
-    """Store KPJ numbers from BPJS's spreadsheet; report the rows that did not match."""
+    """Store KPJ numbers from BPJS's spreadsheet; report the rows that did not match.
+
+    The file is read in a worker thread with no transaction open: parsing a large
+    spreadsheet takes seconds, which on the event loop would stall every request and
+    inside a transaction would hold SQLite's write lock against the tablets.
+    """
     data = await file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         return _page(request, error=FILE_ERRORS["too_large"])
+    for row in (desk.user, desk.session):  # keep them loaded for the page and the audit
+        session.expunge(row)
+    await run_in_threadpool(session.rollback)  # end the sign-in lookup's transaction
+    filename = file.filename or ""
     try:
-        report = import_kpj(
-            session=session, filename=file.filename or "", data=data, user=desk.user
+        rows = await run_in_threadpool(read_rows, filename, data)
+        report = await run_in_threadpool(
+            lambda: store_kpj(session=session, filename=filename, rows=rows, user=desk.user)
         )
     except ImportFileError as exc:
-        session.rollback()
+        await run_in_threadpool(session.rollback)
         return _page(request, error=FILE_ERRORS[exc.code])
     return _page(request, report=report)
 
