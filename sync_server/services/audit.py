@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from sync_server.models import AuditEntry, User, utcnow
+from sync_server.services.spreadsheet_cells import safe_row
 
 
 def audit(
@@ -47,15 +48,18 @@ def audit_csv(*, session: Session) -> str:
     writer = csv.writer(out)
     writer.writerow(["id", "at_utc", "username", "action", "target", "reason", "details"])
     for e in session.exec(select(AuditEntry).order_by(AuditEntry.id)).all():  # type: ignore[arg-type]
+        # Reasons, labels and names tried at sign-in are typed by people: escape them.
         writer.writerow(
-            [
-                e.id,
-                e.at.isoformat(timespec="seconds") + "Z",
-                e.username,
-                e.action,
-                e.target,
-                e.reason,
-                json.dumps(e.details, ensure_ascii=False) if e.details else "",
-            ]
+            safe_row(
+                [
+                    e.id,
+                    e.at.isoformat(timespec="seconds") + "Z",
+                    e.username,
+                    e.action,
+                    e.target,
+                    e.reason,
+                    json.dumps(e.details, ensure_ascii=False) if e.details else "",
+                ]
+            )
         )
     return out.getvalue()

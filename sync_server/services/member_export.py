@@ -20,6 +20,7 @@ from enrolment.segments import segment_name
 from sync_server.models import Member, MemberKpj, RetiredMember, User
 from sync_server.services.audit import audit
 from sync_server.services.members import member_number
+from sync_server.services.spreadsheet_cells import safe_cell, safe_row
 
 COLUMNS = (
     "NIK",
@@ -109,17 +110,6 @@ def member_rows(*, session: Session, flt: ExportFilter) -> list[list[object]]:
     ]
 
 
-def safe_cell(value: object) -> object:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe.
-
-    Names come from tablets; `=HYPERLINK(...)` typed as a name must not execute on the
-    office PC. Phone numbers (`+62…`) and other values pass unchanged.
-    """
-    if not isinstance(value, str) or value[:1] not in ("=", "@", "+", "-", "\t", "\r"):
-        return value
-    return value if value[:1] in "+-" and value[1:2].isdigit() else f"'{value}"
-
-
 def export_members(
     *, session: Session, flt: ExportFilter, fmt: str, user: User
 ) -> tuple[bytes, int]:
@@ -136,6 +126,7 @@ def _csv(rows: list[list[object]]) -> bytes:
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for row in rows:
+        # Names and phones come from tablets: no cell may run as a formula.
         writer.writerow([safe_cell(v.isoformat() if isinstance(v, date) else v) for v in row])
     # UTF-8 with BOM: Excel on the office PCs then reads names with accents correctly.
     return out.getvalue().encode("utf-8-sig")
@@ -147,7 +138,7 @@ def _xlsx(rows: list[list[object]]) -> bytes:
     ws.append(list(COLUMNS))
     for row in rows:
         # NIK and KPJ as text: as numbers Excel would round 16 digits and drop zeros.
-        ws.append([safe_cell(v) for v in row])
+        ws.append(safe_row(row))  # text only: openpyxl would store "=…" as a formula
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
