@@ -20,6 +20,7 @@ from enrolment import card_token
 from enrolment.household import Household
 from enrolment.problems import Problem, problem
 from enrolment.records import Consent, Enrolment
+from enrolment.text_rules import find_bad_character
 
 PROTO = 1
 #: The app revision this code speaks (see the module docstring).
@@ -106,7 +107,7 @@ def _details(obj: dict[str, Any]) -> dict[str, Any] | None:
         raise WireError(f"details must be an object of at most {MAX_DETAILS} fields")
     out: dict[str, Any] = {}
     for key, value in raw.items():
-        if not isinstance(key, str) or len(key) > 40:
+        if not isinstance(key, str) or len(key) > 40 or find_bad_character(key, strict=True):
             raise WireError("details keys must be short strings")
         if isinstance(value, bool) or not isinstance(value, str | int | float | None):
             raise WireError(f"details.{key} must be text or a number")
@@ -265,33 +266,42 @@ def encode_push_reply(
             "issued": _ymd(first.claims.issued),
             "expires": _ymd(first.claims.expires),
         }
-    out: list[dict[str, Any]] = []
-    for record, result, card in zip(records, results, parts, strict=True):
-        item: dict[str, Any] = {"o": result.outcome.value}
-        if result.member_no:
-            item["m"] = result.member_no
-        if result.problems:
-            item["p"] = result.problems
-        if card is not None:
-            c = card.claims
-            item["s"], item["g"] = c.serial, card.signature
-            sent = record if isinstance(record, dict) else {}
-            issued, expires = _ymd(c.issued), _ymd(c.expires)
-            extra = {
-                "n": c.name if c.name != sent.get("name") else None,
-                "sg": c.segment if c.segment != sent.get("segment") else None,
-                "v": c.village_code if c.village_code != sent.get("village") else None,
-                "k": card.kid if card.kid != batch.get("kid") else None,
-                "i": issued if issued != batch.get("issued") else None,
-                "e": expires if expires != batch.get("expires") else None,
-                "mn": c.member_no if c.member_no != result.member_no else None,
-            }
-            extra = {k: v for k, v in extra.items() if v is not None}
-            if extra:
-                item["x"] = extra
-        out.append(item)
+    out = [
+        _compact(record, result, card, batch)
+        for record, result, card in zip(records, results, parts, strict=True)
+    ]
     bound = {"srv": srv, "b": batch_digest(wire_keys(records))} if srv else {}
     return {"proto": PROTO, **bound, **batch, "results": out}
+
+
+def _compact(
+    record: Any, result: RecordResult, card: card_token.TokenParts | None, batch: dict[str, str]
+) -> dict[str, Any]:
+    """One result as it travels: outcome, member number, problems, and the card as its
+    serial, signature and only the claims the tablet cannot rebuild (`x`)."""
+    item: dict[str, Any] = {"o": result.outcome.value}
+    if result.member_no:
+        item["m"] = result.member_no
+    if result.problems:
+        item["p"] = result.problems
+    if card is None:
+        return item
+    c = card.claims
+    item["s"], item["g"] = c.serial, card.signature
+    sent = record if isinstance(record, dict) else {}
+    mine = {
+        "n": (c.name, sent.get("name")),
+        "sg": (c.segment, sent.get("segment")),
+        "v": (c.village_code, sent.get("village")),
+        "k": (card.kid, batch.get("kid")),
+        "i": (_ymd(c.issued), batch.get("issued")),
+        "e": (_ymd(c.expires), batch.get("expires")),
+        "mn": (c.member_no, result.member_no),
+    }
+    extra = {k: value for k, (value, known) in mine.items() if value != known}
+    if extra:
+        item["x"] = extra
+    return item
 
 
 def _ymd(day: date) -> str:
@@ -346,15 +356,21 @@ def _decode_result(obj: dict[str, Any], record: Enrolment, item: Any) -> RecordR
     return RecordResult(record.client_id, record.version, outcome, member_no, token, problems)
 
 
-def _rebuild_card(
-    obj: dict[str, Any], record: Enrolment, item: dict[str, Any], member_no: str | None
-) -> str:
-    """The full card token of a compact result: the record's own claims, overridden by `x`."""
+def _card_extras(item: dict[str, Any]) -> dict[str, str]:
+    """The `x` claims of a compact result, checked: text values, and an integer serial."""
     x = item.get("x") or {}
     if not isinstance(x, dict) or type(item.get("s")) is not int:
         raise WireError("card needs a serial")
     if not all(isinstance(v, str) for v in x.values()):
         raise WireError("card claims must be text")
+    return x
+
+
+def _rebuild_card(
+    obj: dict[str, Any], record: Enrolment, item: dict[str, Any], member_no: str | None
+) -> str:
+    """The full card token of a compact result: the record's own claims, overridden by `x`."""
+    x = _card_extras(item)
     claims = card_token.CardClaims(
         serial=item["s"],
         member_no=x.get("mn") or member_no or "",

@@ -144,7 +144,7 @@ def _isolating(
             return first + rest
         # No NIK or name in the log: the exception's type and the record's key only.
         cid, ver = _wire_key(records[0])
-        log.error("record %s v%s not processed: %s", cid, ver, type(exc).__name__)
+        log.error("record %r v%s not processed: %s", cid, ver, type(exc).__name__)
         return [rejected(cid, ver, [problem("record", "not_processed")])]
 
 
@@ -159,7 +159,6 @@ def _push_batch(
     """The whole set-based ingest of one batch (see the module docstring)."""
     results: list[RecordResult | None] = [None] * len(records)
     first, again = _parse(records, results, today)
-
     # The device's lock (serialises one tablet's pushes: arrival order is then decided
     # under a lock, never raced), then what this device stored before for these cids.
     session.execute(
@@ -169,19 +168,45 @@ def _push_batch(
     stored = _stored_submissions(session, device_id, sorted({cid for cid, _ in first}))
     repeats = [it for key, it in first.items() if key[1] in stored.get(key[0], {})]
     fresh = [it for key, it in first.items() if key[1] not in stored.get(key[0], {})]
-    valid = [it for it in fresh if not it.problems]
+    members, decisions = _decide(session, device_id, fresh, stored)
+    cards = _write(session, device_id, fresh, members, decisions, signer, valid_years, today)
+    carded = _answer(results, fresh, repeats + again, stored, first)
+    missing = sorted({m for _, _, m in carded} - set(cards))
+    cards.update(
+        ensure_active_cards(
+            session=session,
+            member_ids=missing,
+            kid=signer.kid,
+            valid_years=valid_years,
+            today=today,
+        )
+    )
+    session.commit()
+    # Signing needs no database: done after the commit, so SQLite's write lock is free.
+    by_id = {m.id: m for m in members.values()}
+    for it, outcome, member_id in carded:
+        token = _signed(signer, by_id, cards, member_id)
+        rec = it.record
+        results[it.index] = RecordResult(
+            rec.client_id, rec.version, outcome, member_number(member_id), token
+        )
+    return [r for r in results if r is not None]
 
-    # Members that repeats and edits refer to, by id (their NIKs join the lock set).
-    referred = {s.member_id for versions in stored.values() for s in versions.values()}
-    nik_of = _niks_by_id(session, sorted(m for m in referred if m is not None))
 
-    # Create missing members, then lock every member the batch touches, in NIK order.
+def _decide(
+    session: Session, device_id: int, fresh: list[_Item], stored: dict[str, dict[int, _Stored]]
+) -> tuple[dict[str, MemberState], Decisions]:
+    """Create missing members, lock every member the batch touches (in NIK order), and
+    decide each fresh record against them; outcomes are set on the items."""
+    valid = sorted(
+        (it for it in fresh if not it.problems),
+        key=lambda it: (it.record.version, it.record.nik, it.record.client_id),
+    )
     creator: dict[str, _Item] = {}
-    for it in sorted(valid, key=lambda it: (it.record.version, it.record.nik, it.record.client_id)):
+    for it in valid:
         creator.setdefault(it.record.nik, it)
     created = _insert_members(session, [creator[nik] for nik in sorted(creator)])
-    members = _lock_members(session, set(creator) | set(nik_of.values()), created)
-
+    members = _lock_members(session, set(creator) | _referred_niks(session, stored), created)
     decisions = decide(
         device_id=device_id,
         candidates=[Candidate(it.index, it.record, it.birth) for it in valid if it.birth],
@@ -192,39 +217,18 @@ def _push_batch(
         members=members,
         creators={nik: it.index for nik, it in creator.items() if nik in created},
     )
+    _apply_verdicts(fresh, decisions)
+    return members, decisions
+
+
+def _apply_verdicts(fresh: list[_Item], decisions: Decisions) -> None:
+    """Set each fresh item's outcome: its verdict, or `rejected` with its problems."""
     for it in fresh:
         if it.problems:
             it.outcome, it.answer = Outcome.REJECTED, [p.to_wire() for p in it.problems]
         else:
             verdict = decisions.verdicts[it.index]
             it.outcome, it.member_id, it.answer = verdict.outcome, verdict.member_id, verdict.answer
-
-    cards = _write(session, device_id, fresh, members, decisions, signer, valid_years, today)
-    carded = _answer(results, fresh, repeats + again, stored, first)
-    by_id = {m.id: m for m in members.values()}
-    card_holders = [m for _, _, m in carded]
-    cards.update(
-        ensure_active_cards(
-            session=session,
-            member_ids=[m for m in card_holders if m not in cards],
-            kid=signer.kid,
-            valid_years=valid_years,
-            today=today,
-        )
-    )
-    session.commit()
-
-    # Signing needs no database: done after the commit, so SQLite's write lock is free.
-    for it, outcome, member_id in carded:
-        rec = it.record
-        results[it.index] = RecordResult(
-            rec.client_id,
-            rec.version,
-            outcome,
-            member_number(member_id),
-            _signed(signer, by_id, cards, member_id),
-        )
-    return [r for r in results if r is not None]
 
 
 def _parse(
@@ -242,8 +246,13 @@ def _parse(
             # Not storable under a reliable key; the answer is the same on every resend.
             results[i] = malformed(*_wire_key(obj), str(exc))
             continue
-        payload, digest = content_hash(record)
         problems = validate(record, today)
+        if any(p.code == "bad_characters" for p in problems):
+            # Text no database can hold (NUL, a lone surrogate…): answered, never stored,
+            # so a resend gets the same answer, as a malformed record does.
+            results[i] = rejected(record.client_id, record.version, problems)
+            continue
+        payload, digest = content_hash(record)
         item = _Item(
             i,
             cleaned(record) if not problems else record,
@@ -377,6 +386,12 @@ def _stored_submissions(
     for cid, ver, digest, outcome, member_id, problems in rows:
         out[cid][ver] = _Stored(ver, digest, outcome, member_id, problems)
     return out
+
+
+def _referred_niks(session: Session, stored: dict[str, dict[int, _Stored]]) -> set[str]:
+    """The NIKs of the members that repeats and edits refer to (they join the lock set)."""
+    referred = {s.member_id for versions in stored.values() for s in versions.values()}
+    return set(_niks_by_id(session, sorted(m for m in referred if m is not None)).values())
 
 
 def _niks_by_id(session: Session, member_ids: list[int]) -> dict[int, str]:
@@ -548,9 +563,7 @@ def _resolve_conflicts(session: Session, device_id: int, accepted: list[tuple[st
     ).all()
     done = [r.id for r in rows if r.version < latest[r.client_id]]
     if done:
-        session.execute(
-            sa.update(_REVIEW).where(_REVIEW.c.id.in_(done)).values(status="resolved")
-        )
+        session.execute(sa.update(_REVIEW).where(_REVIEW.c.id.in_(done)).values(status="resolved"))
 
 
 def _claims(member: MemberState, card: ActiveCard) -> CardClaims:
