@@ -1,12 +1,15 @@
 """Entry point of the field app: open the local store and render the app.
 
 Run `python -m field_app.main` (desktop window, or a browser tab where there is
-no desktop; `FLET_FORCE_WEB_SERVER=1` forces web mode).
+no desktop; `FLET_FORCE_WEB_SERVER=1` forces web mode). In web mode the app listens on
+127.0.0.1 only: whoever reaches it can read and enrol as the paired officer, so
+opening it to the network takes an explicit `FLET_SERVER_IP=0.0.0.0`.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 import flet as ft
 
@@ -15,6 +18,7 @@ from field_app.state import AppState, data_dir
 from field_app.store import Store
 from field_app.views.app_view import App
 
+DEFAULT_WEB_HOST = "127.0.0.1"
 _store: Store | None = None
 
 
@@ -39,12 +43,20 @@ def main(page: ft.Page) -> None:
     page.on_disconnect = lambda e: task.cancel()
 
 
+def web_host(environ: Mapping[str, str] | None = None) -> str:
+    """The address web mode binds to: FLET_SERVER_IP, else loopback only (Flet's own
+    default would listen on every interface)."""
+    env = os.environ if environ is None else environ
+    return env.get("FLET_SERVER_IP", "").strip() or DEFAULT_WEB_HOST
+
+
 def run() -> None:
     """Start the app; web mode serves the assets locally (no CDN: works offline)."""
     ft.run(
         main,
         assets_dir=os.path.join(os.path.dirname(os.path.dirname(__file__)), "assets"),
         no_cdn=True,
+        host=web_host(),
         port=int(os.environ.get("FLET_SERVER_PORT", "8550")),
     )
 

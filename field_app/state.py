@@ -23,9 +23,17 @@ from field_app import sync_client
 from field_app.drafts import Debouncer
 from field_app.form import EnrolmentForm
 from field_app.i18n import t
+from field_app.server_address import check_server_address
 from field_app.store import Draft, Status, Store, StoredEnrolment
 
 DRAFT_DELAY = 0.8  # seconds of quiet typing before the draft is written
+# The server's answer to too many wrong pairing codes from this network (429).
+PAIRING_THROTTLED = {
+    "id": "Terlalu banyak kode yang salah dari jaringan ini. Tunggu beberapa menit, lalu coba"
+    " lagi dengan kode dari koordinator.",
+    "en": "Too many wrong codes from this network. Wait a few minutes, then try again with"
+    " the coordinator's code.",
+}
 LIST_LIMIT = 50  # records rendered on the home screen; search narrows the rest
 
 
@@ -149,19 +157,27 @@ class AppState:
 
     # -- pairing ------------------------------------------------------------
     async def pair(self) -> None:
-        """Pair this tablet with the server using the code from the coordinator."""
+        """Pair this tablet with the server using the code from the coordinator.
+
+        The address must be https:// (plain http:// only for a server on this device):
+        the token and every record would otherwise cross the network in clear.
+        """
+        address = check_server_address(self.server_url)
+        if not address.ok:
+            self.message = address.message(self.lang)
+            return
         self.busy, self.message = True, t("pairing", self.lang)
         device_name = f"{self.officer or 'tablet'} ({platform.node() or 'android'})"
         try:
             device_id, token = await asyncio.to_thread(
-                sync_client.pair, self.server_url, self.pairing_code, device_name, self.officer
+                sync_client.pair, address.url, self.pairing_code, device_name, self.officer
             )
         except sync_client.SyncError as exc:
-            self.busy, self.message = False, t(f"err_{exc.kind}", self.lang)
+            self.busy, self.message = False, _pairing_error(exc, self.lang)
             return
         await asyncio.to_thread(
             self.store.set_settings,
-            server_url=self.server_url.rstrip("/"),
+            server_url=address.url,
             device_id=device_id,
             device_token=token,
             officer=self.officer,
@@ -386,6 +402,13 @@ class AppState:
                 else t("sync_nothing", self.lang)
             )
         return True
+
+
+def _pairing_error(exc: sync_client.SyncError, lang: str) -> str:
+    """The officer's message for a failed pairing (a throttled one says to wait)."""
+    if exc.kind == "pairing_invalid" and exc.detail == "too_many_attempts":
+        return PAIRING_THROTTLED["en" if lang == "en" else "id"]
+    return t(f"err_{exc.kind}", lang)
 
 
 def data_dir() -> str:

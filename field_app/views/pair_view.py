@@ -1,10 +1,15 @@
-"""Pairing screen: server address, pairing code and officer name."""
+"""Pairing screen: server address, pairing code and officer name.
+
+An http:// address of another machine is marked under the field as it is typed (the
+tablet pairs only over https://, see field_app/server_address.py).
+"""
 
 from __future__ import annotations
 
 import flet as ft
 
 from field_app.i18n import t
+from field_app.server_address import check_server_address
 from field_app.state import AppState
 from field_app.views.common import big_button, message_bar, page_frame, text_input
 
@@ -13,6 +18,9 @@ from field_app.views.common import big_button, message_bar, page_frame, text_inp
 def PairView(state: AppState) -> ft.Control:
     """First screen on a new tablet: exchange the coordinator's code for a device token."""
     lang = state.lang
+    address = check_server_address(state.server_url)
+    # Only the definite problem while typing: "invalid" would flash at every keystroke.
+    insecure = address.message(lang) if address.problem == "address_insecure" else None
     return page_frame(
         t("pair_title", lang),
         t("switch_lang", lang),
@@ -23,6 +31,7 @@ def PairView(state: AppState) -> ft.Control:
                 t("server_url", lang),
                 state.server_url,
                 lambda v: setattr(state, "server_url", v),
+                error=insecure,
                 keyboard=ft.KeyboardType.URL,
             ),
             text_input(
