@@ -430,3 +430,8 @@ def test_a_cancelled_code_no_longer_pairs(server: Server) -> None:
     r = _pair(server, code, "192.0.2.80")
     assert r.status_code == 400 and r.json()["error"]["code"] == "pairing_code_invalid"
     assert server.count("devices") == 0
+
+
+def test_the_tablet_page_links_to_the_outstanding_codes(server: Server) -> None:
+    desk = Desk(server)
+    assert 'href="/desk/pairing-codes"' in desk.get("/desk/devices").text
