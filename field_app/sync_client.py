@@ -219,6 +219,8 @@ def _reply(response: httpx.Response) -> dict:
     """The body of a successful protocol reply; SyncError for anything else."""
     if response.status_code == 401:
         raise SyncError("unauthorized")
+    if response.status_code == 503:
+        raise SyncError("unreachable", "server busy")  # nothing changed: try again later
     body = _json(response)
     if response.status_code != 200:
         raise SyncError("bad_reply", str(body.get("error", response.status_code)))

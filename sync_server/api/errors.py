@@ -12,6 +12,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
@@ -75,6 +76,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_found": ("Tidak ditemukan.", "Not found."),
     "method_not_allowed": ("Metode tidak diizinkan.", "Method not allowed."),
     "http_error": ("Permintaan gagal.", "The request failed."),
+    "busy": (
+        "Server sedang sibuk; data tersimpan di tablet dan akan dikirim ulang.",
+        "The server is busy; the data is kept on the tablet and will be sent again.",
+    ),
     "client_disconnected": (
         "Kiriman terputus sebelum diterima lengkap; kirim ulang.",
         "The upload was cut off before it arrived in full; send it again.",
@@ -147,6 +152,15 @@ async def _client_gone(request: Request, exc: Exception) -> JSONResponse:
     return error_response(400, "client_disconnected")
 
 
+async def _database_busy(request: Request, exc: Exception) -> JSONResponse:
+    # The database's wait ran out (SQLite's busy timeout, a lost PostgreSQL link): the
+    # request changed nothing and is safe to resend, so 503 with a hint, not a 500.
+    log.warning(
+        "database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__
+    )
+    return error_response(503, "busy", {"Retry-After": "5"})
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     # The traceback goes to the log, never to the client.
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
@@ -159,4 +173,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(ClientDisconnect, _client_gone)
+    for outage in (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError):
+        app.add_exception_handler(outage, _database_busy)
     app.add_exception_handler(Exception, _unexpected)
