@@ -31,11 +31,17 @@ def roster_units(
     session: Session, kecamatan: list[str], after: int, upto: int, server_salt: bytes
 ) -> list[str]:
     """Wire units for the members with `after < id <= upto` living in `kecamatan`,
-    each sized by all of its members up to `upto` (two grouped reads)."""
+    each sized by all of its members up to `upto` (two reads; one if nothing is new)."""
     if not kecamatan or upto <= after:
         return []
     c = _MEMBERS.c
     in_area = sa.or_(*(c.village_code.like(f"{k}.%") for k in kecamatan))
+    rows = session.execute(
+        sa.select(c.village_code, c.nik).where(c.id > after, c.id <= upto, in_area)
+    ).all()
+    if not rows:
+        return []
+    members = [(village[:8], nik) for village, nik in rows]
     kec_of, prefix_of = sa.func.substr(c.village_code, 1, 8), sa.func.substr(c.nik, 1, 6)
     sizes = {
         (kec, prefix): int(n)
@@ -45,8 +51,4 @@ def roster_units(
             .group_by(kec_of, prefix_of)
         ).all()
     }
-    rows = session.execute(
-        sa.select(c.village_code, c.nik).where(c.id > after, c.id <= upto, in_area)
-    ).all()
-    members = [(village[:8], nik) for village, nik in rows]
     return [encode_unit(u) for u in build_units(roster_key(server_salt), members, sizes)]
