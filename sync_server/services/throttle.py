@@ -14,6 +14,7 @@ attempts costs only reads: on SQLite it never takes the write lock tablets need.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,6 +26,11 @@ from sync_server.db import dialect_insert
 from sync_server.models import Throttle, utcnow
 
 _T = Throttle.__table__  # type: ignore[attr-defined]
+# Keys nobody has failed with for this long are deleted (past every policy's forget_after),
+# swept by about one charge in SWEEP_ONE_IN so a flood of new names cannot grow the table
+# without end.
+STALE_AFTER = timedelta(days=2)
+SWEEP_ONE_IN = 100
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,8 @@ def charge(session: Session, keys: dict[str, Policy], now: datetime | None = Non
     """Count one failed attempt against each key, unless one of them is blocked already
     (then nothing is counted and the attempt is refused). The caller commits."""
     now = now or utcnow()
+    if random.randrange(SWEEP_ONE_IN) == 0:
+        sweep(session, now)
     rows = _lock_rows(session, sorted(keys), now)
     waits = [
         r.blocked_until - now for r in rows.values() if r.blocked_until and r.blocked_until > now
@@ -95,6 +103,16 @@ def charge(session: Session, keys: dict[str, Policy], now: datetime | None = Non
             )
         )
     return Charge(locked=tuple(locked))
+
+
+def sweep(session: Session, now: datetime | None = None) -> int:
+    """Delete keys with no failure for STALE_AFTER and no wait running; returns how many."""
+    now = now or utcnow()
+    stale = sa.delete(_T).where(
+        _T.c.last_failure_at < now - STALE_AFTER,
+        sa.or_(_T.c.blocked_until.is_(None), _T.c.blocked_until < now),
+    )
+    return session.execute(stale).rowcount
 
 
 def forgive(session: Session, keys: dict[str, Policy], *, reset: Iterable[str] = ()) -> None:

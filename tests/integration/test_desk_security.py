@@ -435,3 +435,31 @@ def test_a_cancelled_code_no_longer_pairs(server: Server) -> None:
 def test_the_tablet_page_links_to_the_outstanding_codes(server: Server) -> None:
     desk = Desk(server)
     assert 'href="/desk/pairing-codes"' in desk.get("/desk/devices").text
+
+
+def test_stale_throttle_keys_are_swept(server: Server) -> None:
+    from sqlmodel import Session
+
+    from sync_server.services import throttle
+
+    now = utcnow()
+    old = now - timedelta(days=3)
+    rows = [
+        {"k": "login:user:lama", "f": 3, "t": old, "b": None},
+        {"k": "login:addr:192.0.2.1", "f": 12, "t": old, "b": now + timedelta(hours=1)},
+        {"k": "login:user:baru", "f": 1, "t": now, "b": None},
+    ]
+    with server.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO throttles (key, failures, last_failure_at, blocked_until)"
+                " VALUES (:k, :f, :t, :b)"
+            ),
+            rows,
+        )
+    with Session(server.engine) as session:
+        assert throttle.sweep(session) == 1
+        session.commit()
+    with server.engine.connect() as conn:
+        left = conn.execute(sa.text("SELECT key FROM throttles ORDER BY key")).scalars().all()
+    assert left == ["login:addr:192.0.2.1", "login:user:baru"]  # a running wait is kept

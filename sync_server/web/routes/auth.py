@@ -113,9 +113,11 @@ def _login_keys(username: str, address: str) -> dict[str, throttle.Policy]:
 
 
 @router.get("/login", response_model=None)
-def login_page(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+def login_page(request: Request, settings: SettingsDep) -> Response:
     """The sign-in form (signed-in users go straight to the desk)."""
-    if _lookup(request, session) is not None:
+    with read_session(request.app.state.engine) as reader:  # anyone may ask: no write lock
+        signed_in = _lookup(request, reader) is not None
+    if signed_in:
         return RedirectResponse("/desk/", status_code=303)
     return _login_form(request, settings, error="", status=200)
 
