@@ -237,11 +237,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "NIK ini sudah terdaftar di tablet ini.",
         "en": "This NIK is already enrolled on this tablet.",
     },
+    # A soft warning: the roster is lossy on purpose (enrolment/roster.py), so about one
+    # new person in ten also gets it; the server's check at sync confirms or clears it.
     "nik_on_server": {
-        "id": "NIK ini mungkin sudah terdaftar di server. Periksa lagi; tekan Simpan sekali "
+        "id": "NIK ini mungkin sudah terdaftar. Peringatan ini bisa keliru; server "
+        "memastikannya saat sinkron. Cocokkan NIK dengan KTP, lalu tekan Simpan sekali "
         "lagi untuk tetap menyimpan.",
-        "en": "This NIK may already be registered on the server. Check again; press Save "
-        "once more to save anyway.",
+        "en": "This NIK may already be registered. The warning can be wrong; the server "
+        "settles it at sync. Check the NIK against the KTP, then press Save once more to "
+        "save anyway.",
     },
     "open_card": {"id": "Lihat kartu", "en": "Open card"},
     "fix_record": {"id": "Perbaiki", "en": "Correct"},
