@@ -55,13 +55,13 @@ def area_codes(text: str) -> list[str]:
     return sorted({c for c in text.split(",") if c in known})
 
 
-def roster_kecamatan(session: Session, device_id: int, asked: list[str]) -> list[str]:
-    """The kecamatan a pull covers: those asked for that lie in the device's area, or
-    its whole area when none of them do (a new tablet asks for none; one that enrolled
-    a person from elsewhere asks for that kecamatan too). No area: none."""
+def roster_kecamatan(session: Session, device_id: int) -> list[str]:
+    """The kecamatan a pull's roster covers: the device's area, whatever the tablet asks
+    for (`kec` is checked, never followed). Asking cannot widen it, and must not narrow
+    it either: the field app asks for the kecamatan it has enrolled in so far, not where
+    it works, and every member of the area must warn. No area: none."""
     device = session.get(Device, device_id)
-    area = area_codes(device.area) if device is not None else []
-    return [k for k in area if k in asked] or area
+    return area_codes(device.area) if device is not None else []
 
 
 def set_device_area(*, session: Session, device_id: int, area: list[str], user: User) -> bool:

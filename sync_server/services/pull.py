@@ -106,8 +106,8 @@ def pull(
     `cards`: makes the current card token of a member, for outcomes decided later.
     """
     since = parse_cursor(cursor_text)
-    # Only the device's area, whatever it asks for (services/devices.py).
-    kecs = roster_kecamatan(session, device_id, parse_kecamatan(kec_text))
+    parse_kecamatan(kec_text)  # still checked (400 bad_kecamatan), but the area decides
+    kecs = roster_kecamatan(session, device_id)
     kec_hash = kecamatan_set_hash(kecs)
     # Another set of kecamatan (or a first pull): the tablet replaces its whole roster.
     full = since.kec_hash != kec_hash

@@ -133,13 +133,14 @@ def test_pull_gives_keys_roster_and_deltas(server: Server) -> None:
     pringgabaya = person(42, village="52.03.08.2001")
     server.push_results(token, [selong, pringgabaya])
 
-    first = pull(server, token)  # asks for 52.03.07 only: a narrower roster
+    first = pull(server, token)  # asks for 52.03.07: the roster is still the whole area
     assert first["keys"] == httpx.get(server.url + "/api/v1/keys").json()["keys"]
     roster = first["roster"]
     key = b64d(roster["salt"])
     assert roster["full"] is True
     assert may_warn(roster["hashes"], key, selong.nik)
-    assert {u.split("|")[0] for u in roster["hashes"]} == {"52.03.07"}
+    assert may_warn(roster["hashes"], key, pringgabaya.nik)
+    assert {u.split("|")[0] for u in roster["hashes"]} == {"52.03.07", "52.03.08"}
     assert selong.nik not in str(first)
 
     later = person(43)
@@ -152,10 +153,14 @@ def test_pull_gives_keys_roster_and_deltas(server: Server) -> None:
     nothing = pull(server, token, delta["cursor"])
     assert nothing["roster"]["hashes"] == [] and nothing["cursor"] == delta["cursor"]
 
-    # Another set of kecamatan: the whole roster again, for both.
-    both = pull(server, token, delta["cursor"], kec="52.03.08, 52.03.07")
-    assert both["roster"]["full"] is True
-    assert all(may_warn(both["roster"]["hashes"], key, p.nik) for p in (selong, pringgabaya, later))
+    # Asking for other kecamatan changes nothing (the area decides); a fresh cursor
+    # brings the whole roster again.
+    other = pull(server, token, delta["cursor"], kec="52.03.08, 52.03.09")
+    assert other["roster"] == {**nothing["roster"], "full": False}
+    again = pull(server, token)
+    assert again["roster"]["full"] is True
+    everyone = (selong, pringgabaya, later)
+    assert all(may_warn(again["roster"]["hashes"], key, p.nik) for p in everyone)
 
 
 def test_pull_updates_are_for_the_device_that_sent(server: Server) -> None:
