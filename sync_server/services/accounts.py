@@ -8,7 +8,9 @@ token, which every POST form echoes in a hidden field.
 A password check costs about 0.3 s of CPU and 64 MiB. It never runs inside a database
 transaction (on SQLite that would hold the write lock every tablet's push waits for),
 and at most VERIFY_SLOTS run at once per process, so a flood of sign-ins cannot take
-all cores from the tablets either.
+all cores from the tablets either. At most VERIFY_QUEUE more wait for a slot: the rest
+are told at once to retry, so waiting sign-ins never hold the worker threads that
+tablets' pushes run in.
 
 An administrator can disable an account (its sessions end at once) and set a new
 password for it; everyone can change their own password, given the current one.
@@ -20,6 +22,8 @@ import hmac
 import re
 import secrets
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -37,12 +41,14 @@ MIN_PASSWORD = 10
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
 VERIFY_SLOTS = 1  # argon2 checks at once per worker process (one core of two)
-VERIFY_WAIT_S = 10.0  # a sign-in waits this long for a slot, then is told to retry
+VERIFY_QUEUE = 3  # sign-ins that may wait for a slot (of Starlette's 40 threads)
+VERIFY_WAIT_S = 5.0  # a waiting sign-in is told to retry after this long
 
 _hasher = PasswordHasher()
 # Verified when the username is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 _verify_slots = threading.BoundedSemaphore(VERIFY_SLOTS)
+_verify_admission = threading.BoundedSemaphore(VERIFY_SLOTS + VERIFY_QUEUE)
 
 
 class AccountError(ValueError):
@@ -93,7 +99,23 @@ def find_user(*, session: Session, username: str) -> User | None:
 
 
 class VerifierBusy(RuntimeError):
-    """Every password-check slot stayed taken for VERIFY_WAIT_S: try again shortly."""
+    """Too many password checks running or waiting: try again shortly."""
+
+
+@contextmanager
+def _verifier_slot() -> Iterator[None]:
+    """Hold one of the VERIFY_SLOTS, waiting only if the queue is not full."""
+    if not _verify_admission.acquire(blocking=False):
+        raise VerifierBusy()
+    try:
+        if not _verify_slots.acquire(timeout=VERIFY_WAIT_S):
+            raise VerifierBusy()
+        try:
+            yield
+        finally:
+            _verify_slots.release()
+    finally:
+        _verify_admission.release()
 
 
 @dataclass(frozen=True)
@@ -108,9 +130,7 @@ class PasswordCheck:
 def check_password(stored_hash: str | None, password: str) -> PasswordCheck:
     """Check `password` against `stored_hash` (None: an unknown user, checked against a
     dummy so it costs the same). Call with no transaction open; raises VerifierBusy."""
-    if not _verify_slots.acquire(timeout=VERIFY_WAIT_S):
-        raise VerifierBusy()
-    try:
+    with _verifier_slot():
         try:
             ok = _hasher.verify(stored_hash or _DUMMY_HASH, password)
         except (VerificationError, InvalidHashError):
@@ -119,8 +139,6 @@ def check_password(stored_hash: str | None, password: str) -> PasswordCheck:
         rehash = None
         if ok and _hasher.check_needs_rehash(stored_hash or ""):
             rehash = _hasher.hash(password)
-    finally:
-        _verify_slots.release()
     return PasswordCheck(ok=ok, rehash=rehash)
 
 
@@ -129,12 +147,8 @@ def hash_password(password: str) -> str:
     Call with no transaction open (it takes as long as a check)."""
     if len(password) < MIN_PASSWORD:
         raise AccountError("password_short")
-    if not _verify_slots.acquire(timeout=VERIFY_WAIT_S):
-        raise VerifierBusy()
-    try:
+    with _verifier_slot():
         return _hasher.hash(password)
-    finally:
-        _verify_slots.release()
 
 
 def set_password_hash(

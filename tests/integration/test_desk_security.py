@@ -120,6 +120,43 @@ def test_failed_logins_do_not_stall_tablet_pushes(server: Server) -> None:
     assert failed == len(attempts)
 
 
+def test_a_crowd_of_sign_ins_is_told_to_wait_not_queued(server: Server) -> None:
+    """Twenty sign-ins at once: a few are checked, the rest told at once the server is
+    busy (429), so none holds one of the worker threads tablets push through."""
+    token = server.pair()
+    statuses: list[int] = []
+    texts: list[str] = []
+    start = threading.Barrier(21)
+
+    def attempt(n: int) -> None:
+        client, login = _login_client(server, f"198.51.100.{200 + n}")
+        try:
+            start.wait(30)
+            r, _ = _try_login(client, login, f"orang{n}", "salah-sekali-123")
+        finally:
+            client.close()
+        statuses.append(r.status_code)
+        texts.append(r.text)
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(20)]
+    for t in threads:
+        t.start()
+    start.wait(30)
+    time.sleep(0.2)
+    started = time.monotonic()
+    r = server.push(token, [person(i) for i in range(1, 21)])
+    took = time.monotonic() - started
+    for t in threads:
+        t.join(60)
+    assert r.status_code == 200 and took < 3.0, took
+    assert len(statuses) == 20 and set(statuses) <= {401, 429}, statuses
+    assert 401 in statuses and 429 in statuses
+    busy = [text for status, text in zip(statuses, texts, strict=True) if status == 429]
+    assert all("sibuk" in text and "busy" in text for text in busy)
+    # A busy refusal is not the visitor's failure: only checked attempts are audited.
+    assert len(_audit_rows(server, "login_failed")) == statuses.count(401)
+
+
 def _audit_rows(server: Server, action: str) -> list[dict]:
     """The audit entries of `action`, oldest first, details decoded (SQLite keeps text)."""
     with server.engine.connect() as conn:
