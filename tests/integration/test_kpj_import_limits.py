@@ -119,7 +119,7 @@ def test_the_server_answers_while_a_large_sheet_is_read(server: Server) -> None:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("KPJ")
     ws.append(["NIK", "KPJ", "NAMA"])
-    for i in range(15_000):
+    for i in range(30_000):
         ws.append([f"52030717088{i:05d}", f"{10_000_000_000 + i}", f"Nama Orang {i}"])
     out = io.BytesIO()
     wb.save(out)
@@ -143,9 +143,9 @@ def test_the_server_answers_while_a_large_sheet_is_read(server: Server) -> None:
     upload_took = time.monotonic() - upload_started
     print(f"upload {upload_took:.1f} s, slowest /healthz {slowest:.2f} s, {polls} polls")
     assert result["r"].status_code == 200, result["r"].text[:500]
-    assert "15.000" in result["r"].text or "15000" in result["r"].text
+    assert "30.000" in result["r"].text or "30000" in result["r"].text
     # On the event loop, the first poll waited for the whole parse (several seconds).
     assert slowest < min(2.0, upload_took / 3), (
         f"/healthz waited {slowest:.1f} s of {upload_took:.1f}"
     )
-    assert polls >= 5
+    assert polls >= 3
