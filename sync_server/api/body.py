@@ -19,9 +19,13 @@ import zlib
 from typing import Any
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 
 from enrolment.protocol import MAX_BATCH, PROTO
 from sync_server.api.errors import ApiError
+
+# Bodies smaller than this are parsed at once; larger ones in a worker thread.
+_ON_LOOP_BYTES = 16 * 1024
 
 
 async def read_json(request: Request) -> Any:
@@ -39,7 +43,16 @@ async def read_json(request: Request) -> Any:
         body += chunk
         if len(body) > settings.max_body_bytes:
             raise ApiError(400, "body_too_large")
-    data = _gunzip(bytes(body), settings.max_json_bytes) if encoding == "gzip" else bytes(body)
+    raw = bytes(body)
+    if len(raw) < _ON_LOOP_BYTES:
+        return _parse(raw, encoding == "gzip", settings.max_json_bytes)
+    # A large batch takes tens of milliseconds to inflate and parse: off the event loop,
+    # so other requests (and other tablets) are not held up meanwhile.
+    return await run_in_threadpool(_parse, raw, encoding == "gzip", settings.max_json_bytes)
+
+
+def _parse(raw: bytes, gzipped: bool, limit: int) -> Any:
+    data = _gunzip(raw, limit) if gzipped else raw
     try:
         # Decoded here, strictly: json.loads(bytes) would guess UTF-16/32 and let
         # surrogate byte sequences through ("surrogatepass"). A BOM is tolerated.

@@ -76,6 +76,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_found": ("Tidak ditemukan.", "Not found."),
     "method_not_allowed": ("Metode tidak diizinkan.", "Method not allowed."),
     "http_error": ("Permintaan gagal.", "The request failed."),
+    "too_many_attempts": (
+        "Terlalu banyak percobaan; tunggu sebentar lalu coba lagi.",
+        "Too many attempts; wait a while, then try again.",
+    ),
     "busy": (
         "Server sedang sibuk; data tersimpan di tablet dan akan dikirim ulang.",
         "The server is busy; the data is kept on the tablet and will be sent again.",
@@ -117,7 +121,14 @@ def error_response(
     return JSONResponse(error_body(code, **params), status_code=status, headers=headers)
 
 
-_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed"}
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "body_too_large",
+    429: "too_many_attempts",
+}
 
 
 async def _api_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 import sqlalchemy as sa
 
+from enrolment.card_token import verify
 from tests.conftest import person
 from tests.integration.conftest import Server
 from tests.integration.desk import Desk
@@ -80,6 +81,9 @@ def test_mistyped_nik_is_found_and_merge_reaches_the_tablet(server: Server) -> N
     # that the duplicate's card is revoked.
     after = pull(server, tab_b)
     (update,) = [u for u in after["updates"] if u not in before["updates"]]
+    # The member number comes with the member's current card (issue 9), verified here.
+    card = update.pop("card")
+    assert verify(card, server.public_keys()).member_no == a_no
     assert update == {
         "cid": typo.client_id,
         "ver": 1,
