@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from sync_server.api.errors import ApiError
 from sync_server.config import Settings
+from sync_server.db import read_session
 from sync_server.models import Device
 from sync_server.services.devices import device_for_token
 from sync_server.services.server_identity import ServerIdentity
@@ -19,6 +20,13 @@ from sync_server.services.signing import Signer
 def get_session(request: Request) -> Iterator[Session]:
     """One session (and transaction) per request; rolled back unless a service commits."""
     with Session(request.app.state.engine) as session:
+        yield session
+
+
+def get_read_session(request: Request) -> Iterator[Session]:
+    """A session for pages that only read: on SQLite its transactions begin DEFERRED, so
+    rendering a desk page never holds (or waits for) the write lock tablets push under."""
+    with read_session(request.app.state.engine) as session:
         yield session
 
 
@@ -49,6 +57,7 @@ def get_roster_salt(request: Request) -> bytes:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+ReadSessionDep = Annotated[Session, Depends(get_read_session)]
 RosterSaltDep = Annotated[bytes, Depends(get_roster_salt)]
 IdentityDep = Annotated[ServerIdentity, Depends(get_identity)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]

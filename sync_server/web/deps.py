@@ -38,6 +38,11 @@ def _lookup(request: Request, session: SessionDep) -> Desk | None:
     if found is None:
         return None
     desk = Desk(user=found[1], session=found[0], token=token)
+    # End the lookup's transaction now, keeping the rows loaded: on SQLite it began
+    # IMMEDIATE, and would otherwise hold the tablets' write lock for the whole page.
+    for row in found:
+        session.expunge(row)
+    session.rollback()
     request.state.desk = desk
     return desk
 

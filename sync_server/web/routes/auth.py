@@ -18,7 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from sync_server.api.client_address import client_address
-from sync_server.api.deps import SessionDep, SettingsDep
+from sync_server.api.deps import ReadSessionDep, SessionDep, SettingsDep
 from sync_server.db import read_session
 from sync_server.models import User
 from sync_server.services import throttle
@@ -334,7 +334,7 @@ def change_own_password(
 
 
 @router.get("/users", response_model=None)
-def users_page(request: Request, desk: DeskDep, session: SessionDep) -> Response:
+def users_page(request: Request, desk: DeskDep, session: ReadSessionDep) -> Response:
     """Accounts (administrators may add, disable, enable and reset them)."""
     return _users(request, session, error="", status=200)
 

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from enrolment.areas import kecamatan, villages
 from enrolment.segments import SEGMENT_NAMES, Segment
-from sync_server.api.deps import SessionDep
+from sync_server.api.deps import ReadSessionDep, SessionDep
 from sync_server.models import utcnow
 from sync_server.request_limits import UPLOAD_FILE
 from sync_server.services.audit import audit, audit_csv, recent_entries
@@ -124,9 +124,7 @@ async def kpj_import_route(
     data = await file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         return _page(request, error=FILE_ERRORS["too_large"])
-    for row in (desk.user, desk.session):  # keep them loaded for the page and the audit
-        session.expunge(row)
-    await run_in_threadpool(session.rollback)  # end the sign-in lookup's transaction
+    # The sign-in lookup has already ended its transaction (web/deps.py): none is open.
     filename = file.filename or ""
     try:
         rows = await run_in_threadpool(read_rows, filename, data)
@@ -140,7 +138,7 @@ async def kpj_import_route(
 
 
 @router.get("/audit", response_model=None)
-def audit_page(request: Request, desk: DeskDep, session: SessionDep) -> Response:
+def audit_page(request: Request, desk: DeskDep, session: ReadSessionDep) -> Response:
     """The newest audit entries."""
     return render(request, "audit.html", {"entries": recent_entries(session=session)})
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from sync_server.api.deps import SessionDep
+from sync_server.api.deps import ReadSessionDep, SessionDep
 from sync_server.services.pairing_codes import cancel_code, outstanding_codes
 from sync_server.web.deps import DeskDep, DeskPostDep
 from sync_server.web.errors import DeskError
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/desk/pairing-codes", tags=["desk"], include_in_schem
 
 
 @router.get("", response_model=None)
-def pairing_codes_page(request: Request, desk: DeskDep, session: SessionDep) -> Response:
+def pairing_codes_page(request: Request, desk: DeskDep, session: ReadSessionDep) -> Response:
     """Codes handed out and not yet used or expired."""
     return render(request, "pairing_codes.html", {"codes": outstanding_codes(session=session)})
 

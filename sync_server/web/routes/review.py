@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from enrolment.nik import mask_nik
-from sync_server.api.deps import SessionDep
+from sync_server.api.deps import ReadSessionDep, SessionDep
 from sync_server.services import duplicates
 from sync_server.services.review_desk import (
     KIND_NAMES,
@@ -36,7 +36,7 @@ DECISION_ERRORS = {
 def review_list(
     request: Request,
     desk: DeskDep,
-    session: SessionDep,
+    session: ReadSessionDep,
     status: Annotated[str, Query(max_length=16)] = "open",
     scanned: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
@@ -64,7 +64,7 @@ def scan(desk: DeskPostDep, session: SessionDep) -> Response:
 
 
 @router.get("/{item_id}", response_model=None)
-def review_item(item_id: int, request: Request, desk: DeskDep, session: SessionDep) -> Response:
+def review_item(item_id: int, request: Request, desk: DeskDep, session: ReadSessionDep) -> Response:
     """Both records side by side, differences highlighted, and the decision form."""
     view = item_view(session=session, item_id=item_id)
     if view is None:
