@@ -33,7 +33,8 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
 else
   sleep 3; kill -0 $APP_PID 2>/dev/null || { echo "ERROR: the field app failed to start" >&2; exit 1; }
 fi
-CODE=$($PY -m sync_server pair --name "first tablet")
+# The demo tablet works in Selong (52.03.07): its roster and card downloads cover that area.
+CODE=$($PY -m sync_server pair --name "first tablet" --kecamatan 52.03.07)
 # The desk's first administrator: made on the first run only, its password shown once
 # (the server keeps only an argon2 hash of it).
 ADMIN_PW=$($PY -c "import secrets; print(secrets.token_urlsafe(12))")
@@ -50,7 +51,7 @@ cat <<MSG
   Pairing code ....... $CODE   (server address: http://127.0.0.1:$SERVER_PORT)
   Coordinator's desk . http://127.0.0.1:$SERVER_PORT/desk   ($DESK_LOGIN)
 
-  More pairing codes:  .venv/bin/python -m sync_server pair
+  More pairing codes:  .venv/bin/python -m sync_server pair --kecamatan 52.03.07
   Stop with Ctrl-C.
 MSG
 wait

@@ -100,8 +100,7 @@ def ensure_active_cards(
     if missing:
         expires = add_years(today, valid_years)
         new_rows: list[dict] = [
-            {"member_id": m, "kid": kid, "issued_on": today, "expires_on": expires}
-            for m in missing
+            {"member_id": m, "kid": kid, "issued_on": today, "expires_on": expires} for m in missing
         ]
         ids = explicit_ids(session, _CARDS, len(new_rows))  # after a restore: a fresh block
         for row, serial in zip(new_rows, ids or [], strict=False):

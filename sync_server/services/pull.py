@@ -20,7 +20,7 @@ from sqlmodel import Session
 from enrolment import areas
 from enrolment.card_token import CardClaims, b64e
 from enrolment.protocol import PROTO
-from sync_server.models import Change, Member, RetiredMember, utcnow
+from sync_server.models import Card, Change, Member, RetiredMember, utcnow
 from sync_server.services.cards import ensure_active_cards
 from sync_server.services.changes import CARD_REVOKED, REVIEW_OUTCOME, stable_bounds
 from sync_server.services.devices import roster_kecamatan
@@ -141,13 +141,16 @@ def pull(
 
 
 def card_maker(*, session: Session, signer: Signer, valid_years: int) -> CardMaker:
-    """A CardMaker on this session: the member's active card (issued if it has none,
-    unless the member was retired), signed now."""
+    """A CardMaker on this session: the member's active card, signed now; issued only for
+    a member who never had one. A member whose cards were all revoked (lost, stolen)
+    gets no new card here: reissuing is the desk's decision."""
 
     def make(member_no: str) -> str | None:
         member_id = parse_member_number(member_no)
         member = session.get(Member, member_id) if member_id else None
         if member is None or member.id is None or session.get(RetiredMember, member.id):
+            return None
+        if _only_revoked_cards(session, member.id):
             return None
         card = ensure_active_cards(
             session=session,
@@ -169,6 +172,17 @@ def card_maker(*, session: Session, signer: Signer, valid_years: int) -> CardMak
         )
 
     return make
+
+
+def _only_revoked_cards(session: Session, member_id: int) -> bool:
+    """True if the member has cards and every one of them is revoked."""
+    cards = Card.__table__.c  # type: ignore[attr-defined]
+    rows = (
+        session.execute(sa.select(cards.revoked_at).where(cards.member_id == member_id))
+        .scalars()
+        .all()
+    )
+    return bool(rows) and all(r is not None for r in rows)
 
 
 def _with_card(update: dict[str, Any], cards: CardMaker) -> dict[str, Any]:

@@ -21,9 +21,7 @@ MAX_KEYS = 5000
 _SUBS = Submission.__table__  # type: ignore[attr-defined]
 
 
-def differing_buckets(
-    *, session: Session, device_id: int, theirs: dict[str, Summary]
-) -> list[str]:
+def differing_buckets(*, session: Session, device_id: int, theirs: dict[str, Summary]) -> list[str]:
     """The buckets where the tablet's summary differs from this device's submissions
     (each client id at the highest version received)."""
     rows = session.execute(

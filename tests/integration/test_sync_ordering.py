@@ -85,9 +85,7 @@ def test_a_late_lower_version_changes_nothing(
     assert verify(item.card_token or "", server.public_keys()).name == v2.full_name
 
 
-def test_a_replayed_reply_is_not_applied(
-    tmp_path: Path, server: Server, proxy: FaultProxy
-) -> None:
+def test_a_replayed_reply_is_not_applied(tmp_path: Path, server: Server, proxy: FaultProxy) -> None:
     store = tablet(tmp_path, server, proxy.url)
     first = [person(i) for i in range(1, 21)]
     for r in first:

@@ -73,9 +73,7 @@ def enrol(store: Store, serials: range) -> list[Enrolment]:
 
 
 def cli(srv: Server, *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "sync_server", *args], cwd=ROOT, env=srv.env, check=True
-    )
+    subprocess.run([sys.executable, "-m", "sync_server", *args], cwd=ROOT, env=srv.env, check=True)
 
 
 def assert_reconciled(srv: Server, stores: list[Store], records: list[list[Enrolment]]) -> None:
