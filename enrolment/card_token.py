@@ -18,20 +18,13 @@ from datetime import date
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from enrolment.segments import Segment
+from enrolment.segments import CARD_LETTERS, LETTER_SEGMENTS
 
 TOKEN_VERSION = "1"
 
-_SEGMENT_LETTERS = {
-    Segment.TOBACCO_FARMER: "t",
-    Segment.VILLAGE_OFFICIAL: "o",
-    Segment.SECURITY_CADRE: "k",
-    Segment.UMKM_OWNER: "u",
-    Segment.CONSTRUCTION_WORKER: "c",
-    Segment.POOR_HOUSEHOLD: "p",
-    Segment.MIGRANT_WORKER: "m",
-}
-_LETTER_SEGMENTS = {v: k for k, v in _SEGMENT_LETTERS.items()}
+# One letter a segment on the card, from each segment's spec (enrolment/segments.py).
+_SEGMENT_LETTERS = CARD_LETTERS
+_LETTER_SEGMENTS = LETTER_SEGMENTS
 
 
 class CardTokenError(ValueError):
@@ -77,12 +70,16 @@ def b64d(text: str) -> bytes:
 
 
 def encode_claims(claims: CardClaims) -> bytes:
-    """The payload bytes for `claims` (the name loses any `|`)."""
+    """The payload bytes for `claims` (the name loses any `|`); ValueError for a segment
+    without a card letter (every spec has one: tests/unit/test_segment_schema.py)."""
+    letter = _SEGMENT_LETTERS.get(claims.segment)
+    if letter is None:
+        raise ValueError(f"no card letter for segment {claims.segment!r}")
     fields = [
         format(claims.serial, "x"),
         claims.member_no,
         claims.name.replace("|", " "),
-        _SEGMENT_LETTERS[Segment(claims.segment)],
+        letter,
         claims.village_code.replace(".", ""),
         claims.issued.strftime("%Y%m%d"),
         claims.expires.strftime("%Y%m%d"),
@@ -98,7 +95,7 @@ def _decode_claims(payload: bytes) -> CardClaims:
             serial=int(serial, 16),
             member_no=member_no,
             name=name,
-            segment=_LETTER_SEGMENTS[seg].value,
+            segment=_LETTER_SEGMENTS[seg],
             village_code=f"{v[:2]}.{v[2:4]}.{v[4:6]}.{v[6:]}",
             issued=date(int(issued[:4]), int(issued[4:6]), int(issued[6:])),
             expires=date(int(expires[:4]), int(expires[4:6]), int(expires[6:])),

@@ -1,22 +1,28 @@
 """What each segment records beyond identity, and the rules for it.
 
-`SEGMENT_FIELDS` is the single description of the segment-specific fields: the
-tablet renders its form from it and `validate_details` (called by
-`records.validate`, so the server applies it too) checks a record's `details`
-against it. Problems name the field as `details.<key>`.
+The fields of each segment are part of its `SegmentSpec` (`enrolment.segments`,
+projected as `SEGMENT_FIELDS`): the tablet renders its form from them and
+`validate_details` (called by `records.validate`, so the server applies it too)
+checks a record's `details` against them. Problems name the field as `details.<key>`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from enrolment import areas
 from enrolment.contributions import format_rupiah
 from enrolment.problems import Problem, problem
-from enrolment.segments import Segment
+
+# The fields themselves are part of each segment's spec; re-exported for importers.
+from enrolment.segments import (  # noqa: F401
+    BUSINESS_TYPES,
+    MIGRATION_PHASES,
+    SEGMENT_FIELDS,
+    DetailField,
+)
 
 #: Start-up cash an UMKM owner receives from the programme, in rupiah (inclusive).
 STARTUP_CASH_MIN, STARTUP_CASH_MAX = 500_000, 1_000_000
@@ -25,59 +31,6 @@ CONVERSION_AFTER_YEARS = 1
 MAX_LAND_HA = 100.0
 MAX_TEXT = 100
 EARLIEST_DATE = date(1950, 1, 1)
-
-
-@dataclass(frozen=True)
-class DetailField:
-    """One segment-specific field: its key in `details`, its kind, and whether it is required.
-
-    Kinds: `text`, `date` (ISO, not in the future), `area` (hectares), `money`
-    (start-up cash in rupiah), `choice` (one of `choices`), `village` (home-regency
-    village code), `nib` (13-digit business licence number).
-    """
-
-    key: str
-    kind: str
-    required: bool = True
-    choices: tuple[str, ...] = ()
-
-
-BUSINESS_TYPES = ("food", "craft", "trade", "service", "farming", "fishery", "other")
-MIGRATION_PHASES = ("before", "during", "after")
-
-_OFFICIAL = (
-    DetailField("position", "text"),
-    DetailField("office_village", "village"),
-    DetailField("sk_number", "text"),
-    DetailField("sk_date", "date"),
-)
-
-SEGMENT_FIELDS: dict[str, tuple[DetailField, ...]] = {
-    Segment.TOBACCO_FARMER: (
-        DetailField("farmer_group", "text"),
-        DetailField("land_ha", "area"),
-        DetailField("season", "text"),
-    ),
-    Segment.VILLAGE_OFFICIAL: _OFFICIAL,
-    Segment.SECURITY_CADRE: _OFFICIAL,
-    Segment.UMKM_OWNER: (
-        DetailField("business_name", "text"),
-        DetailField("business_type", "choice", choices=BUSINESS_TYPES),
-        DetailField("nib", "nib", required=False),
-        DetailField("startup_cash", "money"),
-        DetailField("cash_date", "date"),
-    ),
-    Segment.CONSTRUCTION_WORKER: (
-        DetailField("project", "text"),
-        DetailField("contractor", "text"),
-        DetailField("spk_date", "date"),
-    ),
-    Segment.POOR_HOUSEHOLD: (),
-    Segment.MIGRANT_WORKER: (
-        DetailField("destination", "text"),
-        DetailField("phase", "choice", choices=MIGRATION_PHASES),
-    ),
-}
 
 
 def fields_for(segment: str) -> tuple[DetailField, ...]:
