@@ -8,7 +8,7 @@ checks a record's `details` against them. Problems name the field as `details.<k
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -50,35 +50,60 @@ def _number(value: Any) -> float | None:
     return None
 
 
+def _text(spec: DetailField, value: Any, today: date) -> str | None:
+    return None if isinstance(value, str) and len(value) <= MAX_TEXT else "text_too_long"
+
+
+def _date(spec: DetailField, value: Any, today: date) -> str | None:
+    try:
+        day = date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return "date_invalid"
+    if day > today:
+        return "date_future"
+    return "date_invalid" if day < EARLIEST_DATE else None
+
+
+def _area(spec: DetailField, value: Any, today: date) -> str | None:
+    ha = _number(value)
+    return None if ha is not None and 0 < ha <= MAX_LAND_HA else "land_area_range"
+
+
+def _money(spec: DetailField, value: Any, today: date) -> str | None:
+    cash = _number(value)
+    ok = cash is not None and STARTUP_CASH_MIN <= cash <= STARTUP_CASH_MAX
+    return None if ok else "startup_cash_range"
+
+
+def _choice(spec: DetailField, value: Any, today: date) -> str | None:
+    return None if value in spec.choices else "choice_unknown"
+
+
+def _village(spec: DetailField, value: Any, today: date) -> str | None:
+    return None if isinstance(value, str) and areas.is_home_village(value) else "village_unknown"
+
+
+def _nib(spec: DetailField, value: Any, today: date) -> str | None:
+    ok = isinstance(value, str) and value.isascii() and value.isdigit() and len(value) == 13
+    return None if ok else "nib_invalid"
+
+
+#: The rule of each kind of detail field (`segments.DETAIL_KINDS`): a problem code or None.
+RULES: dict[str, Callable[[DetailField, Any, date], str | None]] = {
+    "text": _text,
+    "date": _date,
+    "area": _area,
+    "money": _money,
+    "choice": _choice,
+    "village": _village,
+    "nib": _nib,
+}
+
+
 def _check(spec: DetailField, value: Any, today: date) -> str | None:
     """The problem code for one present value, or None if it is fine."""
-    if spec.kind == "text":
-        return None if isinstance(value, str) and len(value) <= MAX_TEXT else "text_too_long"
-    if spec.kind == "date":
-        try:
-            day = date.fromisoformat(value)
-        except (TypeError, ValueError):
-            return "date_invalid"
-        if day > today:
-            return "date_future"
-        return "date_invalid" if day < EARLIEST_DATE else None
-    if spec.kind == "area":
-        ha = _number(value)
-        return None if ha is not None and 0 < ha <= MAX_LAND_HA else "land_area_range"
-    if spec.kind == "money":
-        cash = _number(value)
-        ok = cash is not None and STARTUP_CASH_MIN <= cash <= STARTUP_CASH_MAX
-        return None if ok else "startup_cash_range"
-    if spec.kind == "choice":
-        return None if value in spec.choices else "choice_unknown"
-    if spec.kind == "village":
-        return (
-            None if isinstance(value, str) and areas.is_home_village(value) else "village_unknown"
-        )
-    if spec.kind == "nib":
-        ok = isinstance(value, str) and value.isascii() and value.isdigit() and len(value) == 13
-        return None if ok else "nib_invalid"
-    return "malformed"
+    rule = RULES.get(spec.kind)
+    return rule(spec, value, today) if rule is not None else "malformed"
 
 
 def validate_details(

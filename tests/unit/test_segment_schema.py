@@ -15,8 +15,8 @@ import pytest
 from enrolment import card_token
 from enrolment.areas import ASSETS_DIR
 from enrolment.contributions import FUNDING_SOURCES
+from enrolment.segment_details import RULES, fields_for
 from enrolment.segment_details import SEGMENT_FIELDS as DETAILS_REEXPORTED
-from enrolment.segment_details import fields_for
 from enrolment.segments import (
     CARD_LETTERS,
     DEFAULT_FUNDING,
@@ -96,6 +96,10 @@ def test_every_detail_field_is_well_formed_and_labelled(code: str) -> None:
         assert set(TEXTS[f"d_{f.key}"]) == set(LANGS)  # the form's label
         for choice in f.choices:
             assert set(TEXTS[f"c_{f.key}_{choice}"]) == set(LANGS)
+
+
+def test_every_kind_of_detail_field_has_a_rule() -> None:
+    assert set(DETAIL_KINDS) == set(RULES)
 
 
 def test_targets_json_and_the_specs_agree() -> None:
