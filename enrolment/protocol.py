@@ -11,12 +11,14 @@ digest binding a push reply to the batch it answers.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
 from enrolment import card_token
+from enrolment.fields import BY_WIRE, RECORD_FIELDS
 from enrolment.household import Household
 from enrolment.problems import Problem, problem
 from enrolment.records import Consent, Enrolment
@@ -61,64 +63,60 @@ class WireError(ValueError):
 
 
 def record_to_wire(record: Enrolment) -> dict[str, Any]:
-    """The record as sent in a push batch."""
-    return {
-        "cid": record.client_id,
-        "ver": record.version,
-        "nik": record.nik,
-        "name": record.full_name,
-        "birth_date": record.birth_date,
-        "sex": record.sex,
-        "village": record.village_code,
-        "phone": record.phone,
-        "segment": record.segment,
-        "consent": asdict(record.consent),
-        "created_at": record.created_at,
-        # Optional since app version 2; left out when unset, so a record from an older
-        # app has exactly the wire form (and content hash) it always had.
-        **_programme_to_wire(record),
-    }
+    """The record as sent in a push batch: its fields (`enrolment.fields`) in wire order.
 
-
-def _programme_to_wire(record: Enrolment) -> dict[str, Any]:
+    Optional fields (since app version 2) are left out when unset, so a record from an
+    older app has exactly the wire form (and content hash) it always had.
+    """
     out: dict[str, Any] = {}
-    if record.details is not None:
-        out["details"] = dict(record.details)
-    if record.income is not None:
-        out["income"] = record.income
-    if record.funding:
-        out["funding"] = record.funding
-    if record.jht:
-        out["jht"] = True
-    if record.household is not None:
-        h = record.household
-        out["household"] = {"kk": h.kk, "relation": h.relation, "head": h.head}
+    for spec in RECORD_FIELDS:
+        value = getattr(record, spec.attr)
+        if spec.optional and _unset(value):
+            continue
+        out[spec.wire] = _TO_WIRE.get(spec.kind, _same)(value)
     return out
+
+
+def _unset(value: Any) -> bool:
+    # `is False`, not falsy: an income of 0 and empty details {} are values.
+    return value is None or value is False or value == ""
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+#: How a field of each non-plain kind is written; every other kind goes as it is.
+_TO_WIRE: dict[str, Callable[[Any], Any]] = {
+    "consent": asdict,
+    "details": dict,
+    "household": asdict,
+}
 
 
 MAX_DETAILS = 20
 
 
-def _details(obj: dict[str, Any]) -> dict[str, Any] | None:
-    raw = obj.get("details")
+def _details(obj: dict[str, Any], key: str) -> dict[str, Any] | None:
+    raw = obj.get(key)
     if raw is None:
         return None
     if not isinstance(raw, dict) or len(raw) > MAX_DETAILS:
         raise WireError(f"details must be an object of at most {MAX_DETAILS} fields")
     out: dict[str, Any] = {}
-    for key, value in raw.items():
-        if not isinstance(key, str) or len(key) > 40 or find_bad_character(key, strict=True):
+    for name, value in raw.items():
+        if not isinstance(name, str) or len(name) > 40 or find_bad_character(name, strict=True):
             raise WireError("details keys must be short strings")
         if isinstance(value, bool) or not isinstance(value, str | int | float | None):
-            raise WireError(f"details.{key} must be text or a number")
+            raise WireError(f"details.{name} must be text or a number")
         if isinstance(value, str) and len(value) > 200:
-            raise WireError(f"details.{key} is too long")
-        out[key] = value
+            raise WireError(f"details.{name} is too long")
+        out[name] = value
     return out
 
 
-def _household(obj: dict[str, Any]) -> Household | None:
-    raw = obj.get("household")
+def _household(obj: dict[str, Any], key: str) -> Household | None:
+    raw = obj.get(key)
     if raw is None:
         return None
     if not isinstance(raw, dict):
@@ -128,8 +126,8 @@ def _household(obj: dict[str, Any]) -> Household | None:
     )
 
 
-def _income(obj: dict[str, Any]) -> int | None:
-    value = obj.get("income")
+def _income(obj: dict[str, Any], key: str) -> int | None:
+    value = obj.get(key)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
@@ -153,40 +151,39 @@ def record_from_wire(obj: Any) -> Enrolment:
     """
     if not isinstance(obj, dict):
         raise WireError("record must be an object")
-    cid = _str(obj, "cid", 64)
+    values = {}
+    for spec in RECORD_FIELDS:
+        read = _FROM_WIRE.get(spec.kind)
+        values[spec.attr] = read(obj, spec.wire) if read else _str(obj, spec.wire, spec.max_len)
+    return Enrolment(**values)
+
+
+def _cid(obj: dict[str, Any], key: str) -> str:
+    cid = _str(obj, key, BY_WIRE[key].max_len)
     if not cid:
-        raise WireError("cid is required")
-    ver = obj.get("ver")
+        raise WireError(f"{key} is required")
+    return cid
+
+
+def _ver(obj: dict[str, Any], key: str) -> int:
+    ver = obj.get(key)
     if not isinstance(ver, int) or isinstance(ver, bool) or not 1 <= ver <= 1_000_000:
         raise WireError("ver must be a positive integer")
-    consent = obj.get("consent")
+    return ver
+
+
+def _consent(obj: dict[str, Any], key: str) -> Consent:
+    consent = obj.get(key)
     if not isinstance(consent, dict):
         raise WireError("consent must be an object")
     given = consent.get("given")
     if not isinstance(given, bool):
         raise WireError("consent.given must be true or false")
-    return Enrolment(
-        client_id=cid,
-        version=ver,
-        nik=_str(obj, "nik", 40),
-        full_name=_str(obj, "name"),
-        birth_date=_str(obj, "birth_date", 20),
-        sex=_str(obj, "sex", 2),
-        village_code=_str(obj, "village", 20),
-        phone=_str(obj, "phone", 30),
-        segment=_str(obj, "segment", 40),
-        consent=Consent(
-            given=given,
-            by=_str(consent, "by"),
-            method=_str(consent, "method", 20),
-            at=_str(consent, "at", 40),
-        ),
-        created_at=_str(obj, "created_at", 40),
-        details=_details(obj),
-        income=_income(obj),
-        funding=_str(obj, "funding", 20),
-        jht=_bool(obj, "jht"),
-        household=_household(obj),
+    return Consent(
+        given=given,
+        by=_str(consent, "by"),
+        method=_str(consent, "method", 20),
+        at=_str(consent, "at", 40),
     )
 
 
@@ -195,6 +192,19 @@ def _bool(obj: dict[str, Any], key: str) -> bool:
     if not isinstance(value, bool):
         raise WireError(f"{key} must be true or false")
     return value
+
+
+#: How a field of each kind with its own shape is read; every other kind (a string
+#: kind, `enrolment.fields.STRING_KINDS`) is a string of at most the field's max_len.
+_FROM_WIRE: dict[str, Callable[[dict[str, Any], str], Any]] = {
+    "id": _cid,
+    "version": _ver,
+    "consent": _consent,
+    "details": _details,
+    "money": _income,
+    "flag": _bool,
+    "household": _household,
+}
 
 
 @dataclass

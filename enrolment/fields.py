@@ -1,0 +1,86 @@
+"""The top-level fields of an enrolment record: one `FieldSpec` each, in wire order.
+
+One place says, for every field, its key on the wire, its attribute on
+`records.Enrolment`, the server's member column holding it (None if the member has
+none), whether an edit may change it, whether the card prints it, what kind of value
+it is and which keyboard the tablet's form opens for it. `enrolment.protocol`
+encodes and parses records with it; the server's ingest takes `EDITABLE_COLUMNS`
+and `CARD_COLUMNS` from here (tests/unit/test_record_fields.py keeps them equal to
+what ingest decides with today).
+
+Segment-specific fields are not here: they live in `details`, described per segment
+by `enrolment.segments`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Keyboards the form may ask for (the tablet maps them to Flet's KeyboardType).
+KEYBOARDS = ("text", "number", "datetime", "phone")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One top-level field of a record.
+
+    `kind` says how the value is read and checked: `id` and `text`-like kinds
+    (`nik`, `text`, `date`, `sex`, `village`, `phone`, `segment`, `timestamp`,
+    `funding`) are strings on the wire; `version`, `consent`, `details`, `money`,
+    `flag`, `household` have their own shapes (`enrolment.protocol`).
+    `optional` fields (app version 2) are left out of the wire form when unset, so an
+    older tablet's record keeps its exact form and content hash.
+    """
+
+    wire: str  # key in the pushed JSON record
+    attr: str  # attribute of enrolment.records.Enrolment (and problem field name)
+    kind: str
+    max_len: int = 0  # longest accepted string on the wire (string kinds only)
+    member_column: str | None = None  # column of the server's members table
+    editable: bool = False  # a later version of the record may change it on the member
+    on_card: bool = False  # printed on the card: a change means a new card
+    keyboard: str | None = None  # the form's keyboard; None: not typed (picked, or not shown)
+    optional: bool = False
+
+
+#: Kinds that travel as plain strings (read with a length limit, "" when absent).
+STRING_KINDS = frozenset(
+    {"id", "nik", "text", "date", "sex", "village", "phone", "segment", "timestamp", "funding"}
+)
+
+RECORD_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("cid", "client_id", "id", max_len=64),
+    FieldSpec("ver", "version", "version"),
+    FieldSpec("nik", "nik", "nik", 40, member_column="nik", keyboard="number"),
+    FieldSpec(
+        "name", "full_name", "text", 200, "full_name", editable=True, on_card=True, keyboard="text"
+    ),
+    FieldSpec("birth_date", "birth_date", "date", 20, "birth_date", True, keyboard="datetime"),
+    FieldSpec("sex", "sex", "sex", 2, "sex", editable=True),
+    FieldSpec("village", "village_code", "village", 20, "village_code", True, on_card=True),
+    FieldSpec("phone", "phone", "phone", 30, "phone", editable=True, keyboard="phone"),
+    FieldSpec("segment", "segment", "segment", 40, "segment", editable=True, on_card=True),
+    FieldSpec("consent", "consent", "consent"),
+    FieldSpec("created_at", "created_at", "timestamp", 40),
+    # Since app version 2 (docs/protocol.md, push: optional fields).
+    FieldSpec("details", "details", "details", optional=True),
+    FieldSpec("income", "income", "money", optional=True, keyboard="number"),
+    FieldSpec("funding", "funding", "funding", 20, optional=True),
+    FieldSpec("jht", "jht", "flag", optional=True),
+    FieldSpec("household", "household", "household", optional=True),
+)
+
+#: Each field by its wire key.
+BY_WIRE: dict[str, FieldSpec] = {f.wire: f for f in RECORD_FIELDS}
+
+#: Member columns an edit of the record may change (the server's ingest applies these).
+EDITABLE_COLUMNS: tuple[str, ...] = tuple(
+    f.member_column for f in RECORD_FIELDS if f.editable and f.member_column
+)
+#: Member columns printed on the card: when one changes, the old card is revoked.
+CARD_COLUMNS: tuple[str, ...] = tuple(
+    f.member_column for f in RECORD_FIELDS if f.on_card and f.member_column
+)
+#: The same, as attributes of `Enrolment`.
+EDITABLE_ATTRS: tuple[str, ...] = tuple(f.attr for f in RECORD_FIELDS if f.editable)
+CARD_ATTRS: tuple[str, ...] = tuple(f.attr for f in RECORD_FIELDS if f.on_card)
