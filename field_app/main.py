@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import flet as ft
 
-from field_app import autosync
+from field_app import autosync, navigation
 from field_app.state import AppState, data_dir
 from field_app.store import Store
 from field_app.views.app_view import App
@@ -37,7 +37,18 @@ def main(page: ft.Page) -> None:
     page.theme_mode = ft.ThemeMode.LIGHT
     page.padding = 0
     state = AppState(store=_shared_store())
-    page.render(lambda: App(state))
+
+    # Android's back gesture pops the top view; the browser's back button changes the route.
+    # (Flet awaits only handlers that are coroutine functions themselves.)
+    async def view_pop(e: ft.ViewPopEvent) -> None:
+        await navigation.back(state)
+
+    async def route_change(e: ft.RouteChangeEvent) -> None:
+        await navigation.follow_route(state, e.route)
+
+    page.on_view_pop = view_pop
+    page.on_route_change = route_change
+    page.render_views(App, state)
     # Sync in the background whenever records wait and the server answers.
     task = page.run_task(autosync.run, state.auto_sync, state.has_pending)
     page.on_disconnect = lambda e: task.cancel()

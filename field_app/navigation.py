@@ -1,0 +1,61 @@
+"""Screens as routes on Flet's view stack, and the way back through them.
+
+Each screen has a route; the views on the page are the screens under the current one
+(home under the form, the form under consent), so Android's back gesture and the
+browser's back button walk back through them. Back from the form returns home and
+keeps what was typed as a draft: nothing being filled is ever dropped.
+Plain Python over the app state: no page needed to test it.
+"""
+
+from __future__ import annotations
+
+from field_app.state import AppState
+
+ROUTES = {
+    "pair": "/pair",
+    "home": "/",
+    "form": "/form",
+    "consent": "/form/consent",
+    "card": "/card",
+    "verify": "/verify",
+}
+SCREENS = {route: screen for screen, route in ROUTES.items()}
+# The screen each one sits on (what back returns to); pair and home are roots.
+_PARENT = {"form": "home", "consent": "form", "card": "home", "verify": "home"}
+
+
+def stack(screen: str) -> list[str]:
+    """The screens on the view stack while `screen` shows, bottom first."""
+    screens = [screen]
+    while screens[0] in _PARENT:
+        screens.insert(0, _PARENT[screens[0]])
+    return screens
+
+
+def route_of(screen: str) -> str:
+    """The route that shows `screen`."""
+    return ROUTES[screen]
+
+
+async def back(state: AppState) -> None:
+    """One step back: consent → form, form → home (the draft kept), card/verify → home.
+    On a root screen nothing happens."""
+    if state.busy:
+        return  # pairing or a tapped sync is under way: its outcome lands on this screen
+    if state.screen == "form":
+        await state.leave_form()
+    elif state.screen == "consent":
+        state.back_to_form()
+    elif state.screen in _PARENT:
+        state.go_home()
+
+
+async def follow_route(state: AppState, route: str) -> None:
+    """The route changed outside the app (the browser's back button): walk back to it
+    if it is a screen under the current one; any other route is left alone, because a
+    form or card cannot be rebuilt from its address."""
+    target = SCREENS.get(route)
+    for _ in range(len(ROUTES)):  # never more steps than there are screens
+        if target not in stack(state.screen)[:-1] or state.busy:
+            return
+        await back(state)
