@@ -7,14 +7,23 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from sync_server.web.errors import install_desk_errors
-from sync_server.web.routes import auth, cards, devices, exports, pairing_codes, reports, review
+from sync_server.web.routes import (
+    accounts,
+    auth,
+    cards,
+    devices,
+    exports,
+    pairing_codes,
+    reports,
+    review,
+)
 from sync_server.web.templating import STATIC
 
 
 def install_desk(app: FastAPI) -> None:
     """Add the desk; call after the API's error handlers are installed."""
     install_desk_errors(app)
-    for module in (auth, reports, review, devices, pairing_codes, cards, exports):
+    for module in (auth, accounts, reports, review, devices, pairing_codes, cards, exports):
         app.include_router(module.router)
     # Only the style sheet lives here: public, no personal data.
     app.mount("/desk/static", StaticFiles(directory=STATIC), name="desk-static")
