@@ -32,6 +32,7 @@ from enrolment.protocol import (
     decode_push_reply,
     record_to_wire,
 )
+from enrolment.pull_codec import decode_pull_reply
 from enrolment.reconcile import bucket_of, summarise
 from field_app import outbox
 from field_app.store import Store
@@ -273,29 +274,25 @@ def pull(store: Store) -> None:
     response = _get_json(server_url + PULL_PATH, params, token)
     body = _reply(response)
     try:
-        keys = {k["kid"]: k["x"] for k in body["keys"]}
-        revoked = [int(n) for n in body.get("revoked", [])]
-        roster = body.get("roster") or {}
-        hashes = [str(h) for h in roster.get("hashes", [])]
-        updates = [RecordResult.from_update(u) for u in body.get("updates", [])]
-        cursor = str(body["cursor"])
-    except (KeyError, TypeError, ValueError, WireError) as exc:
+        reply = decode_pull_reply(body)
+    except WireError as exc:
         raise SyncError("bad_reply", f"malformed pull reply: {exc}") from exc
     _note_server(store, body)
-    if body.get("rewound") is True:
+    if reply.rewound:
         store.set_settings(**{RECONCILE_DUE: "1"})
-    if roster.get("salt"):
-        store.set_settings(roster_salt=str(roster["salt"]))
-    store.save_public_keys(keys)
+    if reply.roster_salt:
+        store.set_settings(roster_salt=reply.roster_salt)
+    store.save_public_keys(reply.keys)
+    updates = list(reply.updates)
     _check_cards(store, server_url, updates)
     if updates:
         outbox.apply_updates(store, updates)
     store.apply_pull(
-        cursor=cursor,
-        keys=keys,
-        revoked=revoked,
-        roster=hashes,
-        roster_full=bool(roster.get("full")),
+        cursor=reply.cursor,
+        keys=reply.keys,
+        revoked=list(reply.revoked),
+        roster=list(reply.roster_units),
+        roster_full=reply.roster_full,
     )
 
 

@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from enrolment import areas
 from enrolment.card_token import CardClaims, b64e
-from enrolment.protocol import PROTO
+from enrolment.pull_codec import encode_pull_reply
 from sync_server.models import Card, Change, Member, RetiredMember, utcnow
 from sync_server.services.cards import ensure_active_cards
 from sync_server.services.changes import CARD_REVOKED, REVIEW_OUTCOME, stable_bounds
@@ -129,15 +129,16 @@ def pull(
     if cards is not None:
         updates = [_with_card(u, cards) for u in updates]
     session.commit()  # a card issued for a decided outcome is kept
-    return {
-        "proto": PROTO,
-        "rewound": rewound,
-        "cursor": Cursor(change_to, member_to, kec_hash).encode(),
-        "keys": keys,
-        "revoked": revoked,
-        "updates": updates,
-        "roster": {"salt": b64e(roster_key(salt)), "hashes": hashes, "full": full},
-    }
+    return encode_pull_reply(
+        cursor=Cursor(change_to, member_to, kec_hash).encode(),
+        keys=keys,
+        revoked=revoked,
+        updates=updates,
+        roster_salt=b64e(roster_key(salt)),
+        roster_units=hashes,
+        roster_full=full,
+        rewound=rewound,
+    )
 
 
 def card_maker(*, session: Session, signer: Signer, valid_years: int) -> CardMaker:

@@ -1,0 +1,132 @@
+"""The pull reply (docs/protocol.md, Pull), both directions: the server builds it with
+`encode_pull_reply`, the tablet reads it with `decode_pull_reply`.
+
+The roster travels as `{"salt", "hashes", "full"}`: `salt` is the HMAC key of the
+roster (base64url), `hashes` the roster's units in their wire form
+(`enrolment.roster.encode_unit`, "kecamatan|prefix|M|buckets"; the key keeps its old
+name), `full` whether they replace the tablet's roster or add to it. Units are kept as
+text here: the tablet's store decodes them (`roster.decode_unit`) and drops what is not
+a unit, such as the 32-bit hashes an older server sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from enrolment.protocol import PROTO, RecordResult, WireError
+
+
+@dataclass(frozen=True)
+class PullReply:
+    """What a pull tells the tablet."""
+
+    cursor: str  # opaque: sent back as is on the next pull
+    keys: dict[str, str]  # card-signing public keys: key id -> raw Ed25519 key, base64url
+    revoked: tuple[int, ...]  # card serials revoked since the cursor
+    updates: tuple[RecordResult, ...]  # later outcomes of this tablet's own submissions
+    roster_salt: str  # the roster's key, base64url ("" if the reply carries none)
+    roster_units: tuple[str, ...]  # units in wire form (`enrolment.roster.encode_unit`)
+    roster_full: bool  # True: replace the tablet's roster with these; False: add them
+    rewound: bool = False  # the server is behind the tablet: reconcile
+    srv: str = ""  # server identity "<server_id>.<generation>" ("" from an older server)
+
+
+def encode_pull_reply(
+    *,
+    cursor: str,
+    keys: Sequence[Mapping[str, Any]],
+    revoked: Sequence[int],
+    updates: Sequence[Mapping[str, Any]],
+    roster_salt: str,
+    roster_units: Sequence[str],
+    roster_full: bool,
+    rewound: bool,
+    srv: str = "",
+) -> dict[str, Any]:
+    """The pull reply as sent. `keys` in the form of /api/v1/keys (`kid`, `alg`, `x`,
+    `active`), `updates` as stored (`cid`, `ver`, `outcome`, `member_no`?, `card`?,
+    `problems`?); `srv` is left out when empty (the route may add it)."""
+    reply: dict[str, Any] = {
+        "proto": PROTO,
+        "rewound": rewound,
+        "cursor": cursor,
+        "keys": [dict(k) for k in keys],
+        "revoked": list(revoked),
+        "updates": [dict(u) for u in updates],
+        "roster": {"salt": roster_salt, "hashes": list(roster_units), "full": roster_full},
+    }
+    if srv:
+        reply["srv"] = srv
+    return reply
+
+
+def decode_pull_reply(obj: Any) -> PullReply:
+    """Parse a pull reply; raises WireError unless it is a well-formed proto-1 reply.
+
+    As before, `revoked`, `updates`, `roster` and its parts may be absent (empty);
+    `cursor` and `keys` may not.
+    """
+    if not isinstance(obj, dict) or obj.get("proto") != PROTO:
+        raise WireError("not a sync protocol reply")
+    cursor = obj.get("cursor")
+    if not isinstance(cursor, str):
+        raise WireError("pull reply needs a cursor")
+    roster = obj.get("roster")
+    roster = {} if roster is None else roster  # a device without an area, an older server
+    if not isinstance(roster, dict):
+        raise WireError("roster must be an object")
+    srv = obj.get("srv")
+    return PullReply(
+        cursor=cursor,
+        keys=_keys(obj.get("keys")),
+        revoked=_serials(obj.get("revoked", [])),
+        updates=tuple(RecordResult.from_update(u) for u in _list(obj, "updates")),
+        roster_salt=_text(roster, "salt"),
+        roster_units=tuple(_units(roster)),
+        roster_full=bool(roster.get("full")),
+        rewound=obj.get("rewound") is True,
+        srv=srv if isinstance(srv, str) else "",
+    )
+
+
+def _list(obj: dict[str, Any], key: str) -> list[Any]:
+    value = obj.get(key) or []
+    if not isinstance(value, list):
+        raise WireError(f"{key} must be a list")
+    return value
+
+
+def _keys(raw: Any) -> dict[str, str]:
+    if not isinstance(raw, list):
+        raise WireError("pull reply needs keys")
+    keys: dict[str, str] = {}
+    for key in raw:
+        if not isinstance(key, dict):
+            raise WireError("a key must be an object")
+        kid, x = key.get("kid"), key.get("x")
+        if not isinstance(kid, str) or not isinstance(x, str):
+            raise WireError("a key needs kid and x")
+        keys[kid] = x
+    return keys
+
+
+def _serials(raw: Any) -> tuple[int, ...]:
+    if not isinstance(raw, list) or not all(type(n) is int for n in raw):
+        raise WireError("revoked must be a list of card serials")
+    return tuple(raw)
+
+
+def _text(obj: dict[str, Any], key: str) -> str:
+    value = obj.get(key) or ""
+    if not isinstance(value, str):
+        raise WireError(f"{key} must be text")
+    return value
+
+
+def _units(roster: dict[str, Any]) -> list[str]:
+    units = _list(roster, "hashes")
+    if not all(isinstance(u, str) for u in units):
+        raise WireError("roster units must be text")
+    return units
