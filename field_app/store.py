@@ -20,7 +20,10 @@ from typing import Any
 
 from enrolment.protocol import record_from_wire, record_to_wire
 from enrolment.records import Enrolment
-from enrolment.roster import RosterUnit, common_modulus, decode_unit, parse_probe
+from field_app.server_knowledge import ServerKnowledge
+from field_app.store_schema import MIGRATIONS
+
+__all__ = ["MIGRATIONS", "Draft", "Status", "Store", "StoredEnrolment", "now_iso"]
 
 
 class Status:
@@ -31,76 +34,6 @@ class Status:
     CONFLICT = "conflict"  # NIK known with another identity: coordinator reviews
     REJECTED = "rejected"  # server found it invalid: officer must correct
     ATTENTION = (CONFLICT, REJECTED)  # what the officer must look at ("perlu perhatian")
-
-
-# Each entry upgrades the schema by one version; never edit a released entry.
-MIGRATIONS: list[str] = [
-    """
-    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE enrolments (
-        client_id   TEXT PRIMARY KEY,
-        version     INTEGER NOT NULL,
-        payload     TEXT NOT NULL,
-        status      TEXT NOT NULL,
-        nik         TEXT NOT NULL,
-        full_name   TEXT NOT NULL,
-        village_code TEXT NOT NULL,
-        segment     TEXT NOT NULL,
-        member_no   TEXT,
-        card_token  TEXT,
-        problems    TEXT NOT NULL DEFAULT '[]',
-        created_at  TEXT NOT NULL,
-        updated_at  TEXT NOT NULL
-    );
-    CREATE INDEX enrolments_status ON enrolments(status, created_at);
-    CREATE INDEX enrolments_nik ON enrolments(nik);
-    """,
-    # 2: what the last pull brought: the server's public keys (offline card checks),
-    # revoked card serials, and the hashed NIK roster (duplicate warnings before saving).
-    """
-    ALTER TABLE enrolments ADD COLUMN sent_at TEXT;
-    CREATE TABLE public_keys (kid TEXT PRIMARY KEY, x TEXT NOT NULL);
-    CREATE TABLE revoked_cards (serial INTEGER PRIMARY KEY);
-    CREATE TABLE roster (hash TEXT PRIMARY KEY);
-    """,
-    # 3: drafts saved while the officer types; households (all members of one family
-    # are found by their anchor's client id); indexes for the home screen's filters and
-    # newest-first list over tens of thousands of records. (created_at, full_name) lets
-    # a name search that matches nothing scan the index alone, not 50,000 payloads.
-    """
-    CREATE TABLE drafts (
-        draft_id   TEXT PRIMARY KEY,
-        title      TEXT NOT NULL,
-        payload    TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-    );
-    ALTER TABLE enrolments ADD COLUMN household_head TEXT;
-    CREATE INDEX enrolments_household ON enrolments(household_head)
-        WHERE household_head IS NOT NULL;
-    CREATE INDEX enrolments_created_name ON enrolments(created_at, full_name);
-    CREATE INDEX enrolments_village ON enrolments(village_code, created_at);
-    CREATE INDEX enrolments_segment ON enrolments(segment, created_at);
-    """,
-    # 4: the NIK roster as lossy units (enrolment/roster.py). The 32-bit hashes of v2
-    # let whoever holds the tablet list members' NIKs back: dropped, their pages zeroed
-    # (secure_delete), with their salt; the next pull brings the roster anew.
-    """
-    PRAGMA secure_delete=ON;
-    DROP TABLE roster;
-    DELETE FROM settings WHERE key='roster_salt';
-    CREATE TABLE roster_units (
-        unit    TEXT PRIMARY KEY,
-        prefix  TEXT NOT NULL,
-        modulus INTEGER NOT NULL
-    );
-    CREATE INDEX roster_units_prefix ON roster_units(prefix);
-    CREATE TABLE roster_buckets (
-        unit   TEXT NOT NULL,
-        bucket INTEGER NOT NULL,
-        PRIMARY KEY (unit, bucket)
-    ) WITHOUT ROWID;
-    """,
-]
 
 
 @dataclass(frozen=True)
@@ -130,7 +63,7 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-class Store:
+class Store(ServerKnowledge):
     """Thread-safe access to the tablet database (UI thread and sync worker share it)."""
 
     def __init__(self, path: Path | str):
@@ -443,79 +376,6 @@ class Store:
                 changed += cur.rowcount
         return changed
 
-    def save_public_keys(self, keys: dict[str, str]) -> None:
-        """Cache the server's card-signing keys (also done by every pull)."""
-        with self._tx() as db:
-            db.executemany(
-                "INSERT INTO public_keys(kid, x) VALUES(?, ?) "
-                "ON CONFLICT(kid) DO UPDATE SET x=excluded.x",
-                list(keys.items()),
-            )
-
-    # -- what the server tells every tablet (pull) -----------------------------
-    def apply_pull(
-        self,
-        *,
-        cursor: str,
-        keys: dict[str, str],
-        revoked: list[int],
-        roster: list[str],
-        roster_full: bool,
-    ) -> None:
-        """Store one pull's keys, revocations, roster and the new cursor atomically."""
-        with self._tx() as db:
-            db.executemany(
-                "INSERT INTO public_keys(kid, x) VALUES(?, ?) "
-                "ON CONFLICT(kid) DO UPDATE SET x=excluded.x",
-                list(keys.items()),
-            )
-            db.executemany(
-                "INSERT OR IGNORE INTO revoked_cards(serial) VALUES(?)", [(s,) for s in revoked]
-            )
-            if roster_full:
-                db.execute("DELETE FROM roster_buckets")
-                db.execute("DELETE FROM roster_units")
-            for unit in filter(None, map(decode_unit, roster)):
-                _merge_roster_unit(db, unit)
-            db.execute(
-                "INSERT INTO settings(key, value) VALUES('pull_cursor', ?) "
-                "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
-                (cursor,),
-            )
-
-    def public_keys(self) -> dict[str, str]:
-        """The server's card-signing public keys by key id (base64url), as last pulled."""
-        with self._lock:
-            return dict(self._db.execute("SELECT kid, x FROM public_keys").fetchall())
-
-    def is_revoked(self, serial: int) -> bool:
-        """True if the server has revoked this card serial (as of the last pull)."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT 1 FROM revoked_cards WHERE serial=?", (serial,)
-            ).fetchone()
-        return row is not None
-
-    def in_roster(self, probe: str) -> bool:
-        """True if the NIK behind `probe` (`enrolment.roster.roster_hash`) *may* be known
-        to the server: a roster unit of its prefix holds its bucket. Every NIK the server
-        knows in this tablet's area is; so is a share of strangers' (false alarms)."""
-        parsed = parse_probe(probe)
-        if parsed is None:
-            return False
-        prefix, value = parsed
-        with self._lock:
-            units = self._db.execute(
-                "SELECT unit, modulus FROM roster_units WHERE prefix=?", (prefix,)
-            ).fetchall()
-            return any(
-                self._db.execute(
-                    "SELECT 1 FROM roster_buckets WHERE unit=? AND bucket=?",
-                    (unit, value % modulus),
-                ).fetchone()
-                for unit, modulus in units
-            )
-
     def kecamatan_codes(self) -> list[str]:
         """The kecamatan this tablet has enrolled in: the roster it asks the server for."""
         with self._lock:
@@ -523,33 +383,6 @@ class Store:
                 "SELECT DISTINCT substr(village_code, 1, 8) FROM enrolments ORDER BY 1"
             ).fetchall()
         return [r[0] for r in rows]
-
-
-def _merge_roster_unit(db: sqlite3.Connection, unit: RosterUnit) -> None:
-    """Add a pulled unit's buckets. A delta may come with another modulus than the one
-    stored (the unit grew): both sides are reduced to the common one, never refined,
-    so no NIK the roster held stops warning."""
-    row = db.execute("SELECT modulus FROM roster_units WHERE unit=?", (unit.unit_id,)).fetchone()
-    modulus = unit.modulus if row is None else common_modulus(int(row[0]), unit.modulus)
-    if row is None:
-        db.execute(
-            "INSERT INTO roster_units(unit, prefix, modulus) VALUES(?, ?, ?)",
-            (unit.unit_id, unit.prefix, modulus),
-        )
-    elif modulus != int(row[0]):
-        old = db.execute("SELECT bucket FROM roster_buckets WHERE unit=?", (unit.unit_id,))
-        kept = {int(r[0]) % modulus for r in old.fetchall()}
-        db.execute("DELETE FROM roster_buckets WHERE unit=?", (unit.unit_id,))
-        _add_buckets(db, unit.unit_id, kept)
-        db.execute("UPDATE roster_units SET modulus=? WHERE unit=?", (modulus, unit.unit_id))
-    _add_buckets(db, unit.unit_id, {b % modulus for b in unit.buckets})
-
-
-def _add_buckets(db: sqlite3.Connection, unit_id: str, buckets: Collection[int]) -> None:
-    db.executemany(
-        "INSERT OR IGNORE INTO roster_buckets(unit, bucket) VALUES(?, ?)",
-        [(unit_id, b) for b in sorted(buckets)],
-    )
 
 
 def _draft(row: sqlite3.Row) -> Draft:

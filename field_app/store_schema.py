@@ -1,0 +1,76 @@
+"""The tablet database's schema, as the list of migrations that builds it.
+
+`PRAGMA user_version` holds how many have run; opening the store runs the rest, in
+place, without losing a row (field_app/store.py).
+"""
+
+from __future__ import annotations
+
+# Each entry upgrades the schema by one version; never edit a released entry.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE enrolments (
+        client_id   TEXT PRIMARY KEY,
+        version     INTEGER NOT NULL,
+        payload     TEXT NOT NULL,
+        status      TEXT NOT NULL,
+        nik         TEXT NOT NULL,
+        full_name   TEXT NOT NULL,
+        village_code TEXT NOT NULL,
+        segment     TEXT NOT NULL,
+        member_no   TEXT,
+        card_token  TEXT,
+        problems    TEXT NOT NULL DEFAULT '[]',
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE INDEX enrolments_status ON enrolments(status, created_at);
+    CREATE INDEX enrolments_nik ON enrolments(nik);
+    """,
+    # 2: what the last pull brought: the server's public keys (offline card checks),
+    # revoked card serials, and the hashed NIK roster (duplicate warnings before saving).
+    """
+    ALTER TABLE enrolments ADD COLUMN sent_at TEXT;
+    CREATE TABLE public_keys (kid TEXT PRIMARY KEY, x TEXT NOT NULL);
+    CREATE TABLE revoked_cards (serial INTEGER PRIMARY KEY);
+    CREATE TABLE roster (hash TEXT PRIMARY KEY);
+    """,
+    # 3: drafts saved while the officer types; households (all members of one family
+    # are found by their anchor's client id); indexes for the home screen's filters and
+    # newest-first list over tens of thousands of records. (created_at, full_name) lets
+    # a name search that matches nothing scan the index alone, not 50,000 payloads.
+    """
+    CREATE TABLE drafts (
+        draft_id   TEXT PRIMARY KEY,
+        title      TEXT NOT NULL,
+        payload    TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    ALTER TABLE enrolments ADD COLUMN household_head TEXT;
+    CREATE INDEX enrolments_household ON enrolments(household_head)
+        WHERE household_head IS NOT NULL;
+    CREATE INDEX enrolments_created_name ON enrolments(created_at, full_name);
+    CREATE INDEX enrolments_village ON enrolments(village_code, created_at);
+    CREATE INDEX enrolments_segment ON enrolments(segment, created_at);
+    """,
+    # 4: the NIK roster as lossy units (enrolment/roster.py). The 32-bit hashes of v2
+    # let whoever holds the tablet list members' NIKs back: dropped, their pages zeroed
+    # (secure_delete), with their salt; the next pull brings the roster anew.
+    """
+    PRAGMA secure_delete=ON;
+    DROP TABLE roster;
+    DELETE FROM settings WHERE key='roster_salt';
+    CREATE TABLE roster_units (
+        unit    TEXT PRIMARY KEY,
+        prefix  TEXT NOT NULL,
+        modulus INTEGER NOT NULL
+    );
+    CREATE INDEX roster_units_prefix ON roster_units(prefix);
+    CREATE TABLE roster_buckets (
+        unit   TEXT NOT NULL,
+        bucket INTEGER NOT NULL,
+        PRIMARY KEY (unit, bucket)
+    ) WITHOUT ROWID;
+    """,
+]
