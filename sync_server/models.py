@@ -69,6 +69,19 @@ class Member(SQLModel, table=True):
     segment: str = Field(max_length=40)
     created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    # The programme fields (app version 2), written at ingest from the record that made
+    # the member and from its own device's later edits (services/ingest_decision.py);
+    # reports read these, never the submissions' payloads.
+    funding: str = Field(default="", max_length=16)  # as sent; "" = the segment's usual payer
+    income: int | None = None  # declared monthly income, rupiah; None: not declared
+    jht: bool = False
+    household_kk: str = Field(default="", max_length=16)
+    household_relation: str = Field(default="", max_length=16)
+    household_head: str = Field(default="", max_length=64)  # the anchor record's cid
+    details: str | None = Field(default=None, sa_type=sa.Text)  # JSON object; None: not sent
+    # Derived from an UMKM owner's details, for the money page's sums and due list.
+    startup_cash: int | None = None  # rupiah
+    conversion_due: date | None = None  # one year after the start-up cash date
 
 
 class Submission(SQLModel, table=True):
@@ -254,6 +267,26 @@ class MemberKpj(SQLModel, table=True):
 # The duplicate search reads members by birth date and sex, the coverage page by village.
 sa.Index("ix_members_birth_sex", Member.__table__.c.birth_date, Member.__table__.c.sex)  # type: ignore[attr-defined]
 sa.Index("ix_members_village", Member.__table__.c.village_code)  # type: ignore[attr-defined]
+# The money page: sums by village and payer read this index alone (no table rows); the
+# UMKM figures read small partial indexes of the members that have a date or an amount
+# (only UMKM owners do: ingest sets both from an UMKM owner's details, and clears them
+# when an edit changes the segment).
+_MC = Member.__table__.c  # type: ignore[attr-defined]
+sa.Index("ix_members_money", _MC.village_code, _MC.funding, _MC.segment, _MC.income, _MC.jht)
+sa.Index(
+    "ix_members_conversion_due",
+    _MC.conversion_due,
+    _MC.full_name,
+    _MC.village_code,
+    sqlite_where=sa.text("conversion_due IS NOT NULL"),
+    postgresql_where=sa.text("conversion_due IS NOT NULL"),
+)
+sa.Index(
+    "ix_members_startup_cash",
+    _MC.startup_cash,
+    sqlite_where=sa.text("startup_cash IS NOT NULL"),
+    postgresql_where=sa.text("startup_cash IS NOT NULL"),
+)
 
 
 # --- Desk security (issue 10) ----------------------------------------------------------

@@ -12,7 +12,8 @@ section of docs/protocol.md). In order:
 3. INSERT … ON CONFLICT (nik) DO NOTHING every NIK in NIK order, then SELECT those
    members FOR NO KEY UPDATE in NIK order: two batches therefore wait for each
    other's rows in one global order and cannot deadlock on PostgreSQL, and
-   concurrent pushes of one NIK still make one member;
+   concurrent pushes of one NIK still make one member; a new member takes its
+   record's programme fields (funding, income, JHT, household, details) as columns;
 4. decide every record against those locked rows with the pure
    `ingest_decision.decide` (created, merged, conflict, superseded; its rules are
    documented there);
@@ -57,11 +58,13 @@ from sync_server.services.changes import CARD_REVOKED, hold_writer_lock, record_
 from sync_server.services.ingest_decision import (
     ACCEPTED,
     EDITABLE,
+    PROGRAMME,
     Candidate,
     Decisions,
     MemberState,
     Prior,
     decide,
+    programme_fields,
 )
 from sync_server.services.members import member_number
 from sync_server.services.server_identity import explicit_ids
@@ -73,6 +76,9 @@ _MEMBERS = Member.__table__  # type: ignore[attr-defined]
 _SUBS = Submission.__table__  # type: ignore[attr-defined]
 _REVIEW = ReviewItem.__table__  # type: ignore[attr-defined]
 _DEVICES = Device.__table__  # type: ignore[attr-defined]
+# What a batch may change on a member row, and what it reads of the rows it locks.
+_WRITTEN = (*EDITABLE, *PROGRAMME)
+_STATE_COLUMNS = ("id", "nik", *_WRITTEN)
 # Failures that are the database's, not a record's: the batch is answered 503 and
 # resent later, rather than records being set aside for the officer.
 _OUTAGES = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
@@ -419,6 +425,7 @@ def _insert_members(session: Session, items: list[_Item]) -> set[str]:
             "segment": it.record.segment,
             "created_at": now,
             "updated_at": now,
+            **programme_fields(it.record),
         }
         for it in items
     ]
@@ -442,12 +449,12 @@ def _lock_members(session: Session, niks: set[str], created: set[str]) -> dict[s
         return {}
     c = _MEMBERS.c
     rows = session.execute(
-        sa.select(c.id, c.nik, c.full_name, c.birth_date, c.sex, c.village_code, c.phone, c.segment)
+        sa.select(*(c[name] for name in _STATE_COLUMNS))
         .where(c.nik.in_(sorted(niks)))
         .order_by(c.nik)
         .with_for_update(key_share=True)
     ).all()
-    members = {r.nik: MemberState(*r) for r in rows}
+    members = {r.nik: MemberState(**r._mapping) for r in rows}
     older = sorted(m.id for m in members.values() if m.nik not in created)
     owners = _owners(session, older)
     for m in members.values():
@@ -475,11 +482,11 @@ def _update_members(session: Session, members: list[MemberState]) -> None:
     session.execute(
         sa.update(_MEMBERS)
         .where(c.id == sa.bindparam("m_id"))
-        .values({name: sa.bindparam(f"m_{name}") for name in (*EDITABLE, "updated_at")}),
+        .values({name: sa.bindparam(f"m_{name}") for name in (*_WRITTEN, "updated_at")}),
         [
             {
                 "m_id": m.id,
-                **{f"m_{name}": getattr(m, name) for name in EDITABLE},
+                **{f"m_{name}": getattr(m, name) for name in _WRITTEN},
                 "m_updated_at": now,
             }
             for m in sorted(members, key=lambda m: m.id)

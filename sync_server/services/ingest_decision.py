@@ -9,7 +9,9 @@ member), calls `decide`, and writes what it returns. Rules, in order, per record
    accepted version 2 must not put the old phone back).
 2. This record's NIK was made a member by this very record: **created**.
 3. An edit (an earlier version of this cid was accepted into this member) by the
-   device that created the member: its identity fields are taken (**merged**).
+   device that created the member: its identity and programme fields (funding,
+   income, JHT, household, details) are taken (**merged**). No other record changes
+   a member's programme fields.
 4. Anything else is judged against the member as any newcomer is: a different name
    or birth date is a **conflict** (review); otherwise **merged**. Only the member's
    own device may change its contact details; another device's different phone or
@@ -22,17 +24,33 @@ officer corrected it), and an edit into another NIK opens `superseded_nik`.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from enrolment.problems import Problem, problem
 from enrolment.protocol import Outcome
 from enrolment.records import Enrolment, same_name
+from enrolment.segment_details import conversion_due
+from enrolment.segments import Segment
 
 ACCEPTED = (Outcome.CREATED.value, Outcome.MERGED.value)
 # Identity fields an edit may change, and the ones printed on the card.
 EDITABLE = ("full_name", "birth_date", "sex", "village_code", "phone", "segment")
 ON_CARD = ("full_name", "segment", "village_code")
+# The programme fields a member takes from its own device's records (member columns).
+PROGRAMME = (
+    "funding",
+    "income",
+    "jht",
+    "household_kk",
+    "household_relation",
+    "household_head",
+    "details",
+    "startup_cash",
+    "conversion_due",
+)
 _FIELD_NAMES = {"full_name": ("nama", "name"), "birth_date": ("tanggal lahir", "birth date")}
 
 
@@ -69,6 +87,16 @@ class MemberState:
     owner: int | None = None  # the device whose record created the member
     dirty: bool = False
     reissue: bool = False  # a claim printed on the card changed: revoke and issue anew
+    # The programme fields (PROGRAMME), as stored.
+    funding: str = ""
+    income: int | None = None
+    jht: bool = False
+    household_kk: str = ""
+    household_relation: str = ""
+    household_head: str = ""
+    details: str | None = None
+    startup_cash: int | None = None
+    conversion_due: date | None = None
 
 
 @dataclass(frozen=True)
@@ -188,6 +216,40 @@ def _apply_edit(member: MemberState, rec: Enrolment, birth: date) -> None:
             setattr(member, name, new[name])
             member.dirty = True
             member.reissue |= name in ON_CARD
+    for name, value in programme_fields(rec).items():  # never printed on the card
+        if getattr(member, name) != value:
+            setattr(member, name, value)
+            member.dirty = True
+
+
+def programme_fields(rec: Enrolment) -> dict[str, Any]:
+    """The member columns a record's programme fields give (PROGRAMME, in that order).
+
+    `details` is kept as canonical JSON; an UMKM owner's start-up cash and the date
+    the subsidised year ends are taken out of it for the money page."""
+    details = rec.details
+    cash, due = None, None
+    if details is not None and rec.segment == Segment.UMKM_OWNER:
+        value = details.get("startup_cash")
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+        cash = int(value) if ok else None
+        due = conversion_due(details)
+    household = rec.household
+    return {
+        "funding": rec.funding,
+        "income": rec.income,
+        "jht": rec.jht,
+        "household_kk": household.kk if household else "",
+        "household_relation": household.relation if household else "",
+        "household_head": household.head if household else "",
+        "details": (
+            None
+            if details is None
+            else json.dumps(details, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        ),
+        "startup_cash": cash,
+        "conversion_due": due,
+    }
 
 
 def _differing(member: MemberState, rec: Enrolment, birth: date) -> list[str]:
