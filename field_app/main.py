@@ -48,7 +48,7 @@ def main(page: ft.Page) -> None:
 
     page.on_view_pop = view_pop
     page.on_route_change = route_change
-    page.render_views(App, state)
+    page.render_views(App, state, state.session, state.flow)
     # Sync in the background whenever records wait and the server answers.
     task = page.run_task(autosync.run, state.auto_sync, state.has_pending)
     page.on_disconnect = lambda e: task.cancel()

@@ -40,14 +40,15 @@ def route_of(screen: str) -> str:
 async def back(state: AppState) -> None:
     """One step back: consent → form, form → home (the draft kept), card/verify → home.
     On a root screen nothing happens."""
-    if state.busy:
+    screen = state.session.screen
+    if state.session.busy:
         return  # pairing or a tapped sync is under way: its outcome lands on this screen
-    if state.screen == "form":
-        await state.leave_form()
-    elif state.screen == "consent":
-        state.back_to_form()
-    elif state.screen in _PARENT:
-        state.go_home()
+    if screen == "form":
+        await state.flow.leave_form()
+    elif screen == "consent":
+        state.flow.back_to_form()
+    elif screen in _PARENT:
+        state.flow.go_home()
 
 
 async def follow_route(state: AppState, route: str) -> None:
@@ -56,6 +57,6 @@ async def follow_route(state: AppState, route: str) -> None:
     form or card cannot be rebuilt from its address."""
     target = SCREENS.get(route)
     for _ in range(len(ROUTES)):  # never more steps than there are screens
-        if target not in stack(state.screen)[:-1] or state.busy:
+        if target not in stack(state.session.screen)[:-1] or state.session.busy:
             return
         await back(state)

@@ -7,6 +7,8 @@ import asyncio
 import flet as ft
 
 from field_app import navigation
+from field_app.features.enrolment_form import FormFlow
+from field_app.session import Session
 from field_app.state import AppState
 from field_app.views.card_view import CardView
 from field_app.views.consent_view import ConsentView
@@ -15,30 +17,36 @@ from field_app.views.home_view import HomeView
 from field_app.views.pair_view import PairView
 from field_app.views.verify_view import VerifyView
 
-_SCREENS = {"pair": PairView, "home": HomeView, "card": CardView, "verify": VerifyView}
-
 
 def _screen(state: AppState, screen: str) -> ft.Control:
-    # The form is an observable of its own: pass it so its changes re-render the screen.
+    """One screen, given the observables it shows (each re-renders it when it changes)."""
+    session, flow = state.session, state.flow
+    if screen == "pair":
+        return PairView(session)
     if screen == "form":
-        return FormView(state, state.form)
+        return FormView(flow, session, flow.form)
     if screen == "consent":
-        return ConsentView(state, state.form)
-    return _SCREENS[screen](state)
+        return ConsentView(flow, session, flow.form)
+    if screen == "card":
+        return CardView(session, state.card, state.go_home)
+    if screen == "verify":
+        return VerifyView(session, state.checker, state.go_home)
+    return HomeView(state, session, state.home)
 
 
 @ft.component
-def App(state: AppState) -> list[ft.View]:
+def App(state: AppState, session: Session, flow: FormFlow) -> list[ft.View]:
     """One view per screen on the stack (home under the form, the form under consent),
-    so the back gesture pops to the screen beneath; the address follows the screen."""
+    so the back gesture pops to the screen beneath; the address follows the screen.
+    Re-rendered when the session changes screen or the flow opens another form."""
     page = ft.context.page
 
     def show_route() -> None:
-        route = navigation.route_of(state.screen)
+        route = navigation.route_of(session.screen)
         if page.route != route:
             asyncio.create_task(page.push_route(route))
 
-    ft.on_updated(show_route, [state.screen])
+    ft.on_updated(show_route, [session.screen])
     return [
         ft.View(
             route=navigation.route_of(screen),
@@ -46,5 +54,5 @@ def App(state: AppState) -> list[ft.View]:
             padding=0,
             key=screen,
         )
-        for screen in navigation.stack(state.screen)
+        for screen in navigation.stack(session.screen)
     ]

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import flet as ft
 
 from enrolment import areas
 from enrolment.segments import segment_name
 from field_app.card_image import qr_png, verification_url
+from field_app.features.card import ShownCard
 from field_app.i18n import t
-from field_app.state import AppState
+from field_app.session import Session
 from field_app.views.common import big_button, page_frame
 
 
 @ft.component
-def CardView(state: AppState) -> ft.Control:
+def CardView(session: Session, shown: ShownCard, go_home: Callable[[], None]) -> ft.Control:
     """The member card with its QR code."""
-    lang, item = state.lang, state.card
+    lang, item = session.lang, shown.item
     if item is None or not item.card_token:
         return ft.Text("")
     rec = item.record
-    url = verification_url(state.server_address, item.card_token)
+    url = verification_url(session.server_address, item.card_token)
     card = ft.Container(
         ft.Column(
             [
@@ -38,16 +41,16 @@ def CardView(state: AppState) -> ft.Control:
             ],
             spacing=4,
         ),
-        bgcolor=ft.Colors.GREY_700 if state.card_revoked else ft.Colors.GREEN_800,
+        bgcolor=ft.Colors.GREY_700 if shown.revoked else ft.Colors.GREEN_800,
         padding=16,
         border_radius=14,
     )
     return page_frame(
         t("card_title", lang),
         t("switch_lang", lang),
-        lambda e: state.toggle_lang(),
+        lambda e: session.toggle_lang(),
         [
-            *([_revoked_banner(lang)] if state.card_revoked else []),
+            *([_revoked_banner(lang)] if shown.revoked else []),
             card,
             ft.Container(
                 ft.Image(
@@ -58,7 +61,7 @@ def CardView(state: AppState) -> ft.Control:
                 padding=8,
             ),
             ft.Text(t("card_scan_hint", lang), size=15),
-            ft.Row([big_button(t("back", lang), lambda e: state.go_home(), primary=False)]),
+            ft.Row([big_button(t("back", lang), lambda e: go_home(), primary=False)]),
         ],
     )
 

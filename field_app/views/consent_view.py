@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import flet as ft
 
+from field_app.features.enrolment_form import FormFlow
 from field_app.form import EnrolmentForm
 from field_app.i18n import t
-from field_app.state import AppState
+from field_app.session import Session
 from field_app.views.common import (
     TEXT,
     big_button,
@@ -28,9 +29,9 @@ def _para(heading: str, text: str) -> ft.Control:
 
 
 @ft.component
-def ConsentView(state: AppState, form: EnrolmentForm) -> ft.Control:
+def ConsentView(flow: FormFlow, session: Session, form: EnrolmentForm) -> ft.Control:
     """What the data is for, what is kept, the person's rights; then their consent."""
-    lang = state.lang
+    lang = session.lang
     names = ", ".join(
         [
             form.full_name.strip(),
@@ -57,7 +58,7 @@ def ConsentView(state: AppState, form: EnrolmentForm) -> ft.Control:
     return page_frame(
         t("consent_title", lang),
         t("switch_lang", lang),
-        lambda e: state.toggle_lang(),
+        lambda e: session.toggle_lang(),
         [
             statement,
             text_input(t("consent_by", lang), form.consent_by, lambda v: form.set("consent_by", v)),
@@ -80,17 +81,17 @@ def ConsentView(state: AppState, form: EnrolmentForm) -> ft.Control:
                 on_change=lambda e: form.set("consent", bool(e.control.value)),
             ),
             *([error_text(form.errors["consent"])] if "consent" in form.errors else []),
-            message_bar(state.message),
+            message_bar(session.message),
             ft.ResponsiveRow(
                 [
                     ft.Container(
                         big_button(
-                            t("back_to_form", lang), lambda e: state.back_to_form(), primary=False
+                            t("back_to_form", lang), lambda e: flow.back_to_form(), primary=False
                         ),
                         col={"xs": 12, "sm": 6},
                     ),
                     ft.Container(
-                        big_button(t("save", lang), state.save, icon=ft.Icons.SAVE),
+                        big_button(t("save", lang), flow.save, icon=ft.Icons.SAVE),
                         col={"xs": 12, "sm": 6},
                     ),
                 ]

@@ -7,9 +7,10 @@ import flet as ft
 
 from enrolment import areas
 from enrolment.segments import Segment, segment_name
+from field_app.features.enrolment_form import FormFlow
 from field_app.form import EnrolmentForm
 from field_app.i18n import t
-from field_app.state import AppState
+from field_app.session import Session
 from field_app.views.common import (
     big_button,
     error_text,
@@ -92,9 +93,9 @@ def _identity(form: EnrolmentForm, lang: str) -> list[ft.Control]:
 
 
 @ft.component
-def FormView(state: AppState, form: EnrolmentForm) -> ft.Control:
+def FormView(flow: FormFlow, session: Session, form: EnrolmentForm) -> ft.Control:
     """Enrol one person (or a family), or correct records the server returned."""
-    lang = state.lang
+    lang = session.lang
     err = form.errors
     segment = [
         section(
@@ -118,21 +119,21 @@ def FormView(state: AppState, form: EnrolmentForm) -> ft.Control:
         body.append(panel(t("section_household", lang), household_controls(form, lang)))
     body += [
         panel(t("section_payment", lang), payment_controls(form, lang)),
-        message_bar(state.message),
-        ft.Row([big_button(t("next_consent", lang), state.review, icon=ft.Icons.ARROW_FORWARD)]),
+        message_bar(session.message),
+        ft.Row([big_button(t("next_consent", lang), flow.review, icon=ft.Icons.ARROW_FORWARD)]),
         ft.ResponsiveRow(
             [
                 ft.Container(
-                    big_button(t("leave_form", lang), state.leave_form, primary=False),
+                    big_button(t("leave_form", lang), flow.leave_form, primary=False),
                     col={"xs": 12, "sm": 6},
                 ),
                 ft.Container(
-                    big_button(t("discard_form", lang), state.discard_form, primary=False),
+                    big_button(t("discard_form", lang), flow.discard_form, primary=False),
                     col={"xs": 12, "sm": 6},
                 ),
             ]
         ),
     ]
     return page_frame(
-        t("form_title", lang), t("switch_lang", lang), lambda e: state.toggle_lang(), body
+        t("form_title", lang), t("switch_lang", lang), lambda e: session.toggle_lang(), body
     )

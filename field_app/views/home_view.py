@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 import flet as ft
@@ -10,9 +11,11 @@ from enrolment import areas
 from enrolment.household import relation_name
 from enrolment.segment_details import conversion_due
 from enrolment.segments import Segment, segment_name
+from field_app.features.home_list import LIST_LIMIT, HomeList
 from field_app.form import format_date
 from field_app.i18n import t
-from field_app.state import LIST_LIMIT, AppState
+from field_app.session import Session
+from field_app.state import AppState
 from field_app.store import Draft, Status, StoredEnrolment
 from field_app.views.common import TOUCH, big_button, bind, message_bar, page_frame, picker
 
@@ -25,12 +28,12 @@ _STATUS_COLOURS = {
 _ALL = "*"  # the "no filter" option (a dropdown cannot hold an empty key)
 
 
-def _counter(state: AppState, label: str, value: int, status: str | None) -> ft.Control:
+def _counter(home: HomeList, label: str, value: int, status: str | None) -> ft.Control:
     """A count of today's work; tapping a status count filters the list by it."""
-    active = status is not None and state.status_filter == status
+    active = status is not None and home.status_filter == status
 
     async def toggle(e: ft.Event) -> None:
-        await state.set_filter("status", "" if active else (status or ""))
+        await home.set_filter("status", "" if active else (status or ""))
 
     content = ft.Column(
         [ft.Text(str(value), size=26, weight=ft.FontWeight.BOLD), ft.Text(label, size=14)],
@@ -71,11 +74,18 @@ def _local_time(iso: str) -> str:
     return stamp.strftime("%d-%m-%Y %H:%M")
 
 
-def _draft_tile(state: AppState, draft: Draft) -> ft.Control:
-    lang = state.lang
+@ft.memo
+@ft.component
+def DraftTile(
+    draft: Draft,
+    lang: str,
+    resume: Callable[[Draft], None],
+    discard_draft: Callable[[Draft], Awaitable[None]],
+) -> ft.Control:
+    """One unfinished form (re-rendered only when it or the language changes)."""
 
     async def discard(e: ft.Event) -> None:
-        await state.discard_draft(draft)
+        await discard_draft(draft)
 
     segment = draft.payload.get("segment", "")
     lines: list[ft.Control] = [
@@ -99,7 +109,7 @@ def _draft_tile(state: AppState, draft: Draft) -> ft.Control:
                 ft.FilledTonalButton(
                     content=ft.Text(t("resume", lang), size=16),
                     height=48,
-                    on_click=lambda e: state.resume_draft(draft),
+                    on_click=lambda e: resume(draft),
                 ),
                 ft.IconButton(
                     ft.Icons.DELETE_OUTLINE,
@@ -118,8 +128,14 @@ def _draft_tile(state: AppState, draft: Draft) -> ft.Control:
     )
 
 
-def _record_tile(state: AppState, item: StoredEnrolment) -> ft.Control:
-    lang, rec = state.lang, item.record
+@ft.memo
+@ft.component
+def RecordTile(
+    item: StoredEnrolment, lang: str, open_record: Callable[[StoredEnrolment], None]
+) -> ft.Control:
+    """One enrolment in the list. Memoised: a progress message or a new draft does not
+    re-render the tiles, only a change to the record or the language does."""
+    rec = item.record
     status = t(f"status_{item.status}", lang)
     subtitle = (
         f"NIK {rec.nik} · {segment_name(rec.segment, lang)} · {areas.area_name(rec.village_code)}"
@@ -141,11 +157,11 @@ def _record_tile(state: AppState, item: StoredEnrolment) -> ft.Control:
     action: ft.Control | None = None
     if item.status == Status.SENT and item.card_token:
         action = ft.OutlinedButton(
-            t("open_card", lang), height=48, on_click=lambda e: state.open_record(item)
+            t("open_card", lang), height=48, on_click=lambda e: open_record(item)
         )
     elif item.status in (Status.REJECTED, Status.CONFLICT):
         action = ft.OutlinedButton(
-            t("fix_record", lang), height=48, on_click=lambda e: state.open_record(item)
+            t("fix_record", lang), height=48, on_click=lambda e: open_record(item)
         )
     badge = ft.Container(
         ft.Text(status, size=14),
@@ -170,10 +186,9 @@ def _record_tile(state: AppState, item: StoredEnrolment) -> ft.Control:
     )
 
 
-def _filters(state: AppState) -> ft.Control:
-    lang = state.lang
+def _filters(home: HomeList, lang: str) -> ft.Control:
     villages = [(_ALL, t("all_villages", lang))] + [
-        (code, areas.area_name(code)) for code in state.villages
+        (code, areas.area_name(code)) for code in home.villages
     ]
     segments = [(_ALL, t("all_segments", lang))] + [
         (s.value, segment_name(s, lang)) for s in Segment
@@ -181,7 +196,7 @@ def _filters(state: AppState) -> ft.Control:
 
     def choose(name: str):
         async def pick(value: str) -> None:
-            await state.set_filter(name, "" if value == _ALL else value)
+            await home.set_filter(name, "" if value == _ALL else value)
 
         return pick
 
@@ -190,7 +205,7 @@ def _filters(state: AppState) -> ft.Control:
             ft.Container(
                 picker(
                     t("filter_village", lang),
-                    state.village_filter or _ALL,
+                    home.village_filter or _ALL,
                     villages,
                     choose("village"),
                 ),
@@ -199,7 +214,7 @@ def _filters(state: AppState) -> ft.Control:
             ft.Container(
                 picker(
                     t("filter_segment", lang),
-                    state.segment_filter or _ALL,
+                    home.segment_filter or _ALL,
                     segments,
                     choose("segment"),
                 ),
@@ -210,44 +225,46 @@ def _filters(state: AppState) -> ft.Control:
 
 
 @ft.component
-def HomeView(state: AppState) -> ft.Control:
+def HomeView(state: AppState, session: Session, home: HomeList) -> ft.Control:
     """The officer's home screen."""
-    lang, counts = state.lang, state.counts
+    lang, counts = session.lang, home.counts
     attention = sum(counts.get(s, 0) for s in Status.ATTENTION)
-    tiles = [_record_tile(state, item) for item in state.records] or [
-        ft.Text(t("empty_list", lang), size=16, italic=True)
-    ]
-    if len(state.records) >= LIST_LIMIT:
+    tiles = [
+        RecordTile(item, lang, state.open_record, key=item.record.client_id)
+        for item in home.records
+    ] or [ft.Text(t("empty_list", lang), size=16, italic=True)]
+    if len(home.records) >= LIST_LIMIT:
         tiles.append(ft.Text(t("list_more", lang, n=LIST_LIMIT), size=14, italic=True))
     drafts: list[ft.Control] = []
-    if state.drafts:
+    if home.drafts:
+        resume, discard = state.flow.resume_draft, home.discard_draft
         drafts = [
             ft.Text(t("drafts_title", lang), size=18, weight=ft.FontWeight.W_600),
-            *[_draft_tile(state, d) for d in state.drafts],
+            *[DraftTile(d, lang, resume, discard, key=d.draft_id) for d in home.drafts],
         ]
     return page_frame(
         t("app_title", lang),
         t("switch_lang", lang),
-        lambda e: state.toggle_lang(),
+        lambda e: session.toggle_lang(),
         [
             ft.ResponsiveRow(
                 [
-                    _counter(state, t("count_draft", lang), counts.get("draft", 0), None),
+                    _counter(home, t("count_draft", lang), counts.get("draft", 0), None),
                     _counter(
-                        state, t("count_pending", lang), counts.get(Status.PENDING, 0), "pending"
+                        home, t("count_pending", lang), counts.get(Status.PENDING, 0), "pending"
                     ),
-                    _counter(state, t("count_sent", lang), counts.get(Status.SENT, 0), "sent"),
-                    _counter(state, t("count_attention", lang), attention, "attention"),
+                    _counter(home, t("count_sent", lang), counts.get(Status.SENT, 0), "sent"),
+                    _counter(home, t("count_attention", lang), attention, "attention"),
                 ]
             ),
-            ft.Text(t("today", lang, n=state.today_count), size=15),
+            ft.Text(t("today", lang, n=home.today_count), size=15),
             # Side by side on a tablet, stacked on a phone.
             ft.ResponsiveRow(
                 [
                     ft.Container(
                         big_button(
                             t("new_enrolment", lang),
-                            lambda e: state.new_enrolment(),
+                            lambda e: state.flow.new_enrolment(),
                             icon=ft.Icons.PERSON_ADD,
                         ),
                         col={"xs": 12, "sm": 4},
@@ -255,17 +272,17 @@ def HomeView(state: AppState) -> ft.Control:
                     ft.Container(
                         big_button(
                             t("sync_button", lang),
-                            state.sync_now,
+                            state.syncing.sync_now,
                             primary=False,
                             icon=ft.Icons.SYNC,
-                            disabled=state.busy,
+                            disabled=session.busy,
                         ),
                         col={"xs": 12, "sm": 4},
                     ),
                     ft.Container(
                         big_button(
                             t("verify_button", lang),
-                            lambda e: state.open_verify(),
+                            lambda e: state.checker.open(),
                             primary=False,
                             icon=ft.Icons.QR_CODE_SCANNER,
                         ),
@@ -273,17 +290,17 @@ def HomeView(state: AppState) -> ft.Control:
                     ),
                 ]
             ),
-            *([ft.ProgressBar()] if state.busy else []),
-            message_bar(state.message),
+            *([ft.ProgressBar()] if session.busy else []),
+            message_bar(session.message),
             *drafts,
             ft.TextField(
                 label=t("search", lang),
-                value=state.query,
+                value=home.query,
                 height=TOUCH,
                 prefix_icon=ft.Icons.SEARCH,
-                on_change=bind(state.search, lambda e: e.control.value),
+                on_change=bind(home.search, lambda e: e.control.value),
             ),
-            _filters(state),
+            _filters(home, lang),
             *tiles,
         ],
     )

@@ -8,41 +8,51 @@ from __future__ import annotations
 
 import flet as ft
 
+from field_app.features.pairing import DEFAULT_SERVER, PairingInputs, pair
 from field_app.i18n import t
 from field_app.server_address import check_server_address
-from field_app.state import AppState
+from field_app.session import Session
 from field_app.views.common import big_button, message_bar, page_frame, text_input
 
 
 @ft.component
-def PairView(state: AppState) -> ft.Control:
-    """First screen on a new tablet: exchange the coordinator's code for a device token."""
-    lang = state.lang
-    address = check_server_address(state.server_url)
+def PairView(session: Session) -> ft.Control:
+    """First screen on a new tablet: exchange the coordinator's code for a device token.
+    What is typed is this screen's own state."""
+    lang = session.lang
+    inputs, _ = ft.use_state(
+        lambda: PairingInputs(
+            server_url=session.store.get_setting("server_url") or DEFAULT_SERVER,
+            officer=session.officer,
+        )
+    )
+    address = check_server_address(inputs.server_url)
+
+    async def submit(e: ft.Event) -> None:
+        await pair(session, inputs)
+
     # Only the definite problem while typing: "invalid" would flash at every keystroke.
     insecure = address.message(lang) if address.problem == "address_insecure" else None
     return page_frame(
         t("pair_title", lang),
         t("switch_lang", lang),
-        lambda e: state.toggle_lang(),
+        lambda e: session.toggle_lang(),
         [
             ft.Text(t("pair_help", lang), size=16),
             text_input(
                 t("server_url", lang),
-                state.server_url,
-                lambda v: setattr(state, "server_url", v),
+                inputs.server_url,
+                lambda v: inputs.set("server_url", v),
                 error=insecure,
                 keyboard=ft.KeyboardType.URL,
             ),
             text_input(
                 t("pairing_code", lang),
-                state.pairing_code,
-                lambda v: setattr(state, "pairing_code", v),
+                inputs.pairing_code,
+                lambda v: inputs.set("pairing_code", v),
             ),
-            text_input(
-                t("officer_name", lang), state.officer, lambda v: setattr(state, "officer", v)
-            ),
-            ft.Row([big_button(t("pair_button", lang), state.pair, disabled=state.busy)]),
-            message_bar(state.message),
+            text_input(t("officer_name", lang), inputs.officer, lambda v: inputs.set("officer", v)),
+            ft.Row([big_button(t("pair_button", lang), submit, disabled=session.busy)]),
+            message_bar(session.message),
         ],
     )

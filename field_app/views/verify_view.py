@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import flet as ft
 
 from enrolment import areas
 from enrolment.card_check import CardCheck, Verdict
 from enrolment.segments import segment_name
+from field_app.features.card import CardChecker, QrText
 from field_app.form import format_date
 from field_app.i18n import t
-from field_app.state import AppState
+from field_app.session import Session
 from field_app.views.common import big_button, page_frame, text_input
 
 _LOOK = {
@@ -50,23 +53,29 @@ def _result(check: CardCheck, lang: str) -> ft.Control:
 
 
 @ft.component
-def VerifyView(state: AppState) -> ft.Control:
-    """The card-check screen."""
-    lang = state.lang
+def VerifyView(session: Session, checker: CardChecker, go_home: Callable[[], None]) -> ft.Control:
+    """The card-check screen; the QR text typed or scanned is this screen's own state."""
+    lang = session.lang
+    qr, _ = ft.use_state(QrText)
+    verdict = checker.verdict_for(qr.text)
+
+    async def run(e: ft.Event) -> None:
+        await checker.verify(qr.text)
+
     return page_frame(
         t("verify_title", lang),
         t("switch_lang", lang),
-        lambda e: state.toggle_lang(),
+        lambda e: session.toggle_lang(),
         [
             ft.Text(t("verify_help", lang), size=16),
             text_input(
                 t("verify_input", lang),
-                state.card_text,
-                state.set_card_text,
+                qr.text,
+                qr.set,
                 keyboard=ft.KeyboardType.URL,
             ),
-            ft.Row([big_button(t("verify_run", lang), state.verify_card, icon=ft.Icons.QR_CODE)]),
-            *([_result(state.card_check, lang)] if state.card_check else []),
-            ft.Row([big_button(t("back", lang), lambda e: state.go_home(), primary=False)]),
+            ft.Row([big_button(t("verify_run", lang), run, icon=ft.Icons.QR_CODE)]),
+            *([_result(verdict, lang)] if verdict else []),
+            ft.Row([big_button(t("back", lang), lambda e: go_home(), primary=False)]),
         ],
     )

@@ -33,22 +33,22 @@ def test_back_from_the_form_returns_home_with_the_draft_kept(tmp_path: Path):
     state = paired_state(tmp_path)
 
     async def run() -> None:
-        state.new_enrolment()
-        state.form.set("full_name", "Baiq Nurul")
+        state.flow.new_enrolment()
+        state.flow.form.set("full_name", "Baiq Nurul")
         await navigation.back(state)
 
     asyncio.run(run())
     assert state.screen == "home"
-    assert [d.title for d in state.drafts] == ["Baiq Nurul"]
+    assert [d.title for d in state.home.drafts] == ["Baiq Nurul"]
 
 
 def test_back_from_consent_returns_to_the_same_form(tmp_path: Path):
     state = paired_state(tmp_path)
-    state.new_enrolment()
-    form = state.form
-    state.screen = "consent"
+    state.flow.new_enrolment()
+    form = state.flow.form
+    state.session.screen = "consent"
     asyncio.run(navigation.back(state))
-    assert state.screen == "form" and state.form is form
+    assert state.screen == "form" and state.flow.form is form
 
 
 def test_back_from_a_card_or_the_card_check_returns_home(tmp_path: Path):
@@ -61,7 +61,7 @@ def test_back_from_a_card_or_the_card_check_returns_home(tmp_path: Path):
     assert state.screen == "card"
     asyncio.run(navigation.back(state))
     assert state.screen == "home"
-    state.open_verify()
+    state.checker.open()
     asyncio.run(navigation.back(state))
     assert state.screen == "home"
     asyncio.run(navigation.back(state))  # home is a root: nothing beneath it
@@ -72,14 +72,14 @@ def test_the_browser_back_button_walks_down_to_the_route(tmp_path: Path):
     state = paired_state(tmp_path)
 
     async def run() -> None:
-        state.new_enrolment()
-        state.form.set("nik", "5203074508900001")
-        state.screen = "consent"
+        state.flow.new_enrolment()
+        state.flow.form.set("nik", "5203074508900001")
+        state.session.screen = "consent"
         await navigation.follow_route(state, "/")
         assert state.screen == "home"
-        state.open_verify()
+        state.checker.open()
         await navigation.follow_route(state, "/form")  # not beneath: left alone
         assert state.screen == "verify"
 
     asyncio.run(run())
-    assert len(state.drafts) == 1
+    assert len(state.home.drafts) == 1

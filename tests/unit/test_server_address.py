@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from field_app import sync_client
+from field_app.features.pairing import PairingInputs, pair
 from field_app.main import web_host
 from field_app.server_address import check_server_address, is_loopback_host
-from field_app.state import AppState
+from field_app.session import Session
 from field_app.store import Store
 
 
@@ -81,17 +82,17 @@ def test_loopback_hosts() -> None:
 def test_pairing_refuses_plain_http_before_any_request(tmp_path: Path, monkeypatch) -> None:
     calls: list[tuple] = []
     monkeypatch.setattr(sync_client, "pair", lambda *a: calls.append(a) or ("1", "token"))
-    state = AppState(store=Store(tmp_path / "tablet.db"))
-    state.server_url, state.pairing_code, state.officer = "http://192.168.1.10:8700", "X", "Ani"
-    asyncio.run(state.pair())
+    state = Session(store=Store(tmp_path / "tablet.db"))
+    inputs = PairingInputs("http://192.168.1.10:8700", "X", "Ani")
+    asyncio.run(pair(state, inputs))
     assert calls == [] and state.screen == "pair"
     assert "https://" in state.message and not state.busy
     state.lang = "en"
-    asyncio.run(state.pair())
+    asyncio.run(pair(state, inputs))
     assert "must start with https://" in state.message
     # A https address pairs, stored without its trailing slash.
-    state.server_url = "https://bpjs.lomboktimurkab.go.id/"
-    asyncio.run(state.pair())
+    inputs.server_url = "https://bpjs.lomboktimurkab.go.id/"
+    asyncio.run(pair(state, inputs))
     assert calls and calls[0][0] == "https://bpjs.lomboktimurkab.go.id"
     assert state.screen == "home"
     assert state.store.get_setting("server_url") == "https://bpjs.lomboktimurkab.go.id"
@@ -102,9 +103,8 @@ def test_a_throttled_pairing_says_to_wait(tmp_path: Path, monkeypatch) -> None:
         raise sync_client.SyncError("pairing_invalid", "too_many_attempts")
 
     monkeypatch.setattr(sync_client, "pair", throttled)
-    state = AppState(store=Store(tmp_path / "tablet.db"))
-    state.server_url = "http://127.0.0.1:8700"
-    asyncio.run(state.pair())
+    state = Session(store=Store(tmp_path / "tablet.db"))
+    asyncio.run(pair(state, PairingInputs(server_url="http://127.0.0.1:8700")))
     assert "Tunggu beberapa menit" in state.message
 
 

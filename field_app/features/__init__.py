@@ -1,0 +1,1 @@
+"""One observable per feature: home list, form, card, card check, pairing, sync."""

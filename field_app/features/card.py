@@ -1,0 +1,74 @@
+"""A synced member's card, and checking any card offline."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import date
+
+import flet as ft
+
+from enrolment.card_check import CardCheck, check_card, is_revoked_card
+from enrolment.card_token import b64d
+from field_app.session import Session
+from field_app.store import StoredEnrolment
+
+
+@ft.observable
+@dataclass
+class ShownCard:
+    """The card on the card screen (from local data: works offline)."""
+
+    session: Session
+    item: StoredEnrolment | None = None
+    revoked: bool = False  # its serial was revoked (learnt at a pull)
+
+    def open(self, item: StoredEnrolment) -> None:
+        """Show a synced member's card."""
+        if item.card_token:
+            # One indexed lookup in the local file: quick enough for the UI thread.
+            self.revoked = is_revoked_card(item.card_token, self.session.store.is_revoked)
+            self.item = item
+            self.session.show("card")
+
+
+@ft.observable
+@dataclass
+class QrText:
+    """The QR text typed or scanned on the card-check screen."""
+
+    text: str = ""
+
+    def set(self, text: str) -> None:
+        """The text changed (a verdict given for the old text no longer shows)."""
+        self.text = text
+
+
+@ft.observable
+@dataclass
+class CardChecker:
+    """The card-check screen's verdict (the QR text itself is the screen's input)."""
+
+    session: Session
+    checked_text: str = ""
+    result: CardCheck | None = None
+
+    def open(self) -> None:
+        """Open the card-check screen with no verdict."""
+        self.checked_text, self.result = "", None
+        self.session.show("verify")
+
+    def verdict_for(self, text: str) -> CardCheck | None:
+        """The verdict, if it was given for `text` (a changed text has none yet)."""
+        return self.result if text == self.checked_text else None
+
+    async def verify(self, text: str) -> None:
+        """Judge the typed or scanned QR text with the keys cached at the last sync."""
+        store = self.session.store
+
+        def run() -> CardCheck:
+            keys = {kid: b64d(x) for kid, x in store.public_keys().items()}
+            return check_card(text, keys, store.is_revoked, date.today())
+
+        result = await asyncio.to_thread(run)
+        self.checked_text, self.result = text, result

@@ -1,0 +1,75 @@
+"""Pairing this tablet with the server, with the code from the coordinator."""
+
+from __future__ import annotations
+
+import asyncio
+import platform
+from dataclasses import dataclass
+
+import flet as ft
+
+from field_app import sync_client
+from field_app.i18n import t
+from field_app.server_address import check_server_address
+from field_app.session import Session
+
+DEFAULT_SERVER = "http://127.0.0.1:8700"  # the demo server of ./run.sh
+# The server's answer to too many wrong pairing codes from this network (429).
+PAIRING_THROTTLED = {
+    "id": "Terlalu banyak kode yang salah dari jaringan ini. Tunggu beberapa menit, lalu coba"
+    " lagi dengan kode dari koordinator.",
+    "en": "Too many wrong codes from this network. Wait a few minutes, then try again with"
+    " the coordinator's code.",
+}
+
+
+@ft.observable
+@dataclass
+class PairingInputs:
+    """What the pairing screen's fields hold (kept with `ft.use_state` by the screen)."""
+
+    server_url: str = DEFAULT_SERVER
+    pairing_code: str = ""
+    officer: str = ""
+
+    def set(self, name: str, value: str) -> None:
+        """One field changed."""
+        setattr(self, name, value)
+
+
+async def pair(session: Session, inputs: PairingInputs) -> None:
+    """Pair this tablet with the server using the code from the coordinator.
+
+    The address must be https:// (plain http:// only for a server on this device):
+    the token and every record would otherwise cross the network in clear.
+    """
+    address = check_server_address(inputs.server_url)
+    if not address.ok:
+        session.message = address.message(session.lang)
+        return
+    session.busy, session.message = True, t("pairing", session.lang)
+    officer = inputs.officer
+    device_name = f"{officer or 'tablet'} ({platform.node() or 'android'})"
+    try:
+        device_id, token = await asyncio.to_thread(
+            sync_client.pair, address.url, inputs.pairing_code, device_name, officer
+        )
+    except sync_client.SyncError as exc:
+        session.busy, session.message = False, _pairing_error(exc, session.lang)
+        return
+    await asyncio.to_thread(
+        session.store.set_settings,
+        server_url=address.url,
+        device_id=device_id,
+        device_token=token,
+        officer=officer,
+    )
+    session.busy, inputs.pairing_code = False, ""
+    session.show("home", t("paired_ok", session.lang))
+
+
+def _pairing_error(exc: sync_client.SyncError, lang: str) -> str:
+    """The officer's message for a failed pairing (a throttled one says to wait)."""
+    if exc.kind == "pairing_invalid" and exc.detail == "too_many_attempts":
+        return PAIRING_THROTTLED["en" if lang == "en" else "id"]
+    return t(f"err_{exc.kind}", lang)

@@ -1,0 +1,47 @@
+"""The session: who is paired, the language, which screen shows, the status line.
+
+Small on purpose: each feature keeps its own observable (features/), and the screens
+re-render only for the state they show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import flet as ft
+
+from field_app.store import Store
+
+
+@ft.observable
+@dataclass
+class Session:
+    """What every screen shares."""
+
+    store: Store
+    lang: str = "id"
+    screen: str = "home"  # pair | home | form | consent | card | verify (navigation.py)
+    message: str = ""  # the last action's outcome, shown under the buttons
+    busy: bool = False  # pairing or a tapped sync under way
+
+    def __post_init__(self) -> None:
+        self.screen = "home" if self.store.get_setting("device_token") else "pair"
+
+    @property
+    def server_address(self) -> str:
+        """The paired server's base URL."""
+        return self.store.get_setting("server_url")
+
+    @property
+    def officer(self) -> str:
+        """The officer this tablet was paired for."""
+        return self.store.get_setting("officer")
+
+    def toggle_lang(self) -> None:
+        """Switch between Bahasa Indonesia and English."""
+        self.lang = "en" if self.lang == "id" else "id"
+        self.message = ""
+
+    def show(self, screen: str, message: str = "") -> None:
+        """Go to `screen` with `message` on its status line."""
+        self.screen, self.message = screen, message
