@@ -1,0 +1,35 @@
+"""Each feature is its own observable: a change in one does not notify the others."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from field_app.state import AppState
+from field_app.store import Store
+
+
+def test_a_status_message_does_not_touch_the_home_list(tmp_path: Path):
+    state = AppState(store=Store(tmp_path / "tablet.db"))
+    heard: list[str | None] = []
+
+    def listener(_sender: object, name: str | None) -> None:
+        heard.append(name)
+
+    state.home.subscribe(listener)
+    state.session.message = "Mengirim 3 data…"
+    state.session.busy = True
+    assert heard == []
+    state.home.query = "siti"
+    assert heard  # the list's own change is heard
+
+
+def test_a_verdict_belongs_to_the_text_it_was_given_for(tmp_path: Path):
+    state = AppState(store=Store(tmp_path / "tablet.db"))
+    state.checker.open()
+    assert state.screen == "verify"
+    asyncio.run(state.checker.verify("not a card"))
+    assert state.checker.verdict_for("not a card") is not None
+    assert state.checker.verdict_for("not a card, edited") is None
+    state.checker.open()  # opened again: no old verdict
+    assert state.checker.verdict_for("not a card") is None
