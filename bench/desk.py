@@ -11,8 +11,9 @@ time, a one-letter name typo. Prints
 - the search time over all members and recall / precision on the planted pairs
   (targets: under 30 s, recall >= 95 %);
 - the time to render the coverage page through the real app (target: under 1 s), and
-  the money page, which reads every member's latest submission (~450-byte payloads)
-  on its first view and is then kept until a record arrives or a decision is made.
+  the money page, aggregate queries over the members' programme columns (funding,
+  income, JHT, UMKM start-up cash and conversion date; filled here as ingest fills
+  them), with no cache (target: first view under 300 ms).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from enrolment.areas import home_areas
+from enrolment.protocol import record_from_wire
 from enrolment.segments import Segment
 from sync_server.config import Settings
 from sync_server.db import make_engine, migrate
@@ -38,6 +40,7 @@ from sync_server.main import create_app
 from sync_server.models import Device, Member, Submission
 from sync_server.services.accounts import create_user, start_session
 from sync_server.services.duplicates import find_candidates, load_people
+from sync_server.services.ingest_decision import PROGRAMME, programme_fields
 from sync_server.web.deps import COOKIE
 
 FIRST_M = [
@@ -247,7 +250,7 @@ def add_submissions(conn: sa.Connection, seed: int) -> None:
         [{"name": "bench", "token_hash": "0" * 64, "created_at": datetime(2026, 8, 1)}],
     )
     members = conn.execute(sa.select(Member.__table__.c.id, Member.__table__.c.segment)).all()  # type: ignore[attr-defined]
-    subs = []
+    subs, programme = [], []
     for member_id, segment in members:
         # The rest of a real record (identity, consent, ...) makes a payload ~450 bytes.
         sent: dict = {
@@ -272,6 +275,8 @@ def add_submissions(conn: sa.Connection, seed: int) -> None:
         if segment == Segment.UMKM_OWNER:
             cash_date = date(2025, 9, 1) + timedelta(rng.randrange(420))
             sent["details"] = {"startup_cash": 750_000, "cash_date": cash_date.isoformat()}
+        # What ingest writes into the member's programme columns from that record.
+        programme.append({"b_id": member_id, **_programme_columns(sent)})
         subs.append(
             {
                 "device_id": 1,
@@ -285,6 +290,19 @@ def add_submissions(conn: sa.Connection, seed: int) -> None:
             }
         )
     conn.execute(sa.insert(Submission.__table__), subs)  # type: ignore[attr-defined]
+    m = Member.__table__  # type: ignore[attr-defined]
+    conn.execute(
+        sa.update(m)
+        .where(m.c.id == sa.bindparam("b_id"))
+        .values({name: sa.bindparam(f"b_{name}") for name in PROGRAMME}),
+        programme,
+    )
+
+
+def _programme_columns(sent: dict) -> dict:
+    """The programme columns of a member whose record is `sent` (as ingest makes them)."""
+    record = record_from_wire({**sent, "ver": 1})
+    return {f"b_{k}": v for k, v in programme_fields(record).items()}
 
 
 def time_page(client: TestClient, path: str, runs: int = 5) -> tuple[list[float], int]:
@@ -353,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"{name} page with {len(rows):,} members: first {times[0] * 1000:.0f} ms, "
                     f"median {statistics.median(times) * 1000:.0f} ms, {size / 1024:.0f} KiB "
-                    f"(target: < 1 s)"
+                    f"(target: {'first < 300 ms' if name == 'money' else '< 1 s'})"
                 )
         engine.dispose()
     return 0

@@ -2,41 +2,34 @@
 month and year per village, UMKM start-up cash paid, and conversions to paid membership.
 
 Funding, income, JHT choice and segment details travel in the enrolment record (app
-version 2) and are read from the member's latest accepted submission payload. A record
+version 2); ingest keeps them as member columns (`funding`, `income`, `jht`, and an UMKM
+owner's `startup_cash` and `conversion_due`), and every figure here is an aggregate
+query over those columns, fast enough at district scale to need no cache. A member
 without `funding` takes the segment's usual payer (`enrolment.segments.DEFAULT_FUNDING`);
 one without `income` pays the minimum (JKK Rp 10.000 + JKM Rp 6.800 = Rp 16.800 with the
-shipped `assets/contribution_rates.json`). The calculator is `enrolment.contributions`.
+shipped `assets/contribution_rates.json`). The calculator is `enrolment.contributions`;
+`monthly_sql` is the same rule as one SQL expression (whole rupiah, half up).
 """
 
 from __future__ import annotations
 
-import json
-import threading
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from enrolment.areas import village_label
-from enrolment.contributions import load_rates, monthly_contribution
-from enrolment.segment_details import conversion_due
-from enrolment.segments import DEFAULT_FUNDING, Segment
-from sync_server.models import AuditEntry, Change, Member, RetiredMember, Submission
+from enrolment.contributions import Rates, load_rates
+from enrolment.segments import DEFAULT_FUNDING
+from sync_server.models import Member, RetiredMember
 
 PUBLIC_FUNDS = ("add", "dbhcht")
 DUE_BUCKETS = ((30, "≤ 30 hari"), (60, "31–60 hari"), (90, "61–90 hari"))
 _M = Member.__table__  # type: ignore[attr-defined]
-_S = Submission.__table__  # type: ignore[attr-defined]
 _RETIRED = RetiredMember.__table__  # type: ignore[attr-defined]
-# Rows that are added whenever the money figures may change (their count and latest
-# time tell a new state apart, even from one rebuilt after a wipe).
-_GROWING = (
-    _S.c.received_at,
-    Change.__table__.c.created_at,  # type: ignore[attr-defined]
-    AuditEntry.__table__.c.at,  # type: ignore[attr-defined]
-)
 
 
 @dataclass
@@ -66,92 +59,104 @@ class Money:
     due_rows: list[tuple[str, str, str, date]] = field(default_factory=list)  # soonest first
 
 
-_cache: dict[tuple, Money] = {}
-_cache_lock = threading.Lock()
-
-
 def money(*, session: Session, today: date | None = None) -> Money:
-    """Contributions from ADD and DBHCHT per village; UMKM cash and conversions.
-
-    Reading every member's latest record takes seconds at district scale (about 2 s for
-    200,000), while the figures change only when a record arrives or a coordinator
-    decides something (a review, which also logs a change for the tablets and an audit
-    entry): the result is kept until one of those (or the date) changes.
-    """
+    """Contributions from ADD and DBHCHT per village; UMKM cash and conversions."""
     today = today or date.today()
-    key = (
-        str(session.get_bind().url),
-        today,
-        *(
-            tuple(session.execute(sa.select(sa.func.count(), sa.func.max(ts))).one())
-            for ts in _GROWING
-        ),
-    )
-    with _cache_lock:
-        if key in _cache:
-            return _cache[key]
-    result = _compute(session, today)
-    with _cache_lock:
-        _cache.clear()  # one database, one current answer
-        _cache[key] = result
+    result = Money([], dict.fromkeys(PUBLIC_FUNDS, 0), dict.fromkeys(PUBLIC_FUNDS, 0))
+    _public_funds(session, result)
+    _startup_cash(session, result)
+    _conversions(session, result, today)
     return result
 
 
-def _compute(session: Session, today: date) -> Money:
-    """The money figures, from every active member's latest accepted record."""
-    rates = load_rates()
-    # The latest accepted submission of each active member: its payload has the extras.
-    latest = (
-        sa.select(_S.c.member_id, sa.func.max(_S.c.id).label("sid"))
-        .where(_S.c.outcome.in_(("created", "merged")))
-        .group_by(_S.c.member_id)
-        .subquery()
+def _active() -> Any:
+    """Members not merged away or rejected by a coordinator."""
+    return _M.c.id.not_in(sa.select(_RETIRED.c.member_id))
+
+
+def payer() -> Any:
+    """Who pays a member's contribution: `funding` as sent, else the segment's usual payer."""
+    usual = sa.case(
+        *((_M.c.segment == str(seg), fund) for seg, fund in DEFAULT_FUNDING.items()), else_=""
     )
+    return sa.case((_M.c.funding != "", _M.c.funding), else_=usual)
+
+
+def _paid_from_public_funds() -> Any:
+    """`payer()` is ADD or DBHCHT, written so the database need not evaluate it per row."""
+    defaulting = [str(seg) for seg, fund in DEFAULT_FUNDING.items() if fund in PUBLIC_FUNDS]
+    return sa.or_(
+        _M.c.funding.in_(PUBLIC_FUNDS),
+        sa.and_(_M.c.funding == "", _M.c.segment.in_(defaulting)),
+    )
+
+
+def _half_up(amount: Any, rate: Decimal) -> Any:
+    """`amount × rate` in whole rupiah, half up, in integer SQL arithmetic (amount ≥ 0)."""
+    num, den = rate.as_integer_ratio()
+    return (amount * (2 * num) + den) // (2 * den)
+
+
+def monthly_sql(rates: Rates) -> Any:
+    """`enrolment.contributions.monthly_contribution(income, rates, jht=jht).total` of a
+    member row, as a SQL expression (no income, or a negative one, counts as 0)."""
+    income = sa.cast(sa.case((_M.c.income > 0, _M.c.income), else_=0), sa.BigInteger)
+    jkk = _half_up(income, rates.jkk_rate)
+    jkk = sa.case(
+        (jkk < rates.jkk_min, rates.jkk_min), (jkk > rates.jkk_max, rates.jkk_max), else_=jkk
+    )
+    jht = sa.case((_M.c.jht == sa.true(), _half_up(income, rates.jht_rate)), else_=0)
+    return jkk + rates.jkm_flat + jht
+
+
+def _public_funds(session: Session, result: Money) -> None:
+    """Members and monthly contributions by village and public fund (one GROUP BY)."""
+    fund = payer()
     rows = session.execute(
-        sa.select(_M.c.id, _M.c.full_name, _M.c.village_code, _M.c.segment, _S.c.payload)
-        .select_from(
-            _M.join(latest, latest.c.member_id == _M.c.id).join(_S, _S.c.id == latest.c.sid)
-        )
-        .where(_M.c.id.not_in(sa.select(_RETIRED.c.member_id)))
+        sa.select(_M.c.village_code, fund, sa.func.count(), sa.func.sum(monthly_sql(load_rates())))
+        .where(_active(), _paid_from_public_funds())
+        .group_by(_M.c.village_code, fund)
     ).all()
     villages: dict[str, VillageMoney] = {}
-    result = Money([], dict.fromkeys(PUBLIC_FUNDS, 0), dict.fromkeys(PUBLIC_FUNDS, 0))
-    result.due = {"overdue": 0, **{label: 0 for _, label in DUE_BUCKETS}}
-    for _id, name, village, segment, payload in rows:
-        sent: dict[str, Any] = json.loads(payload)
-        fund = sent.get("funding") or DEFAULT_FUNDING.get(segment, "")
-        if fund in PUBLIC_FUNDS:
-            income = sent.get("income")
-            monthly = monthly_contribution(
-                income if isinstance(income, int) else 0, rates, jht=bool(sent.get("jht"))
-            ).total
-            v = villages.setdefault(village, VillageMoney(village, village_label(village)))
-            v.members[fund] += 1
-            v.monthly[fund] += monthly
-            result.members[fund] += 1
-            result.totals[fund] += monthly
-        details = sent.get("details")
-        if segment == Segment.UMKM_OWNER and isinstance(details, dict):
-            _umkm(result, name, village, details, today)
+    for village, paid_by, members, monthly in rows:
+        v = villages.setdefault(village, VillageMoney(village, village_label(village)))
+        v.members[paid_by] += int(members)
+        v.monthly[paid_by] += int(monthly)
+        result.members[paid_by] += int(members)
+        result.totals[paid_by] += int(monthly)
     result.villages = sorted(villages.values(), key=lambda v: v.label)
-    result.due_rows.sort(key=lambda r: r[3])
-    return result
 
 
-def _umkm(result: Money, name: str, village: str, details: dict[str, Any], today: date) -> None:
-    """Count an UMKM owner's start-up cash and when their paid membership starts."""
-    cash = details.get("startup_cash")
-    if isinstance(cash, int | float) and cash > 0:
-        result.startup_cash_paid += int(cash)
-        result.startup_cash_people += 1
-    due = conversion_due(details)
-    if due is None:
-        return
-    days = (due - today).days
-    if days < 0:
-        bucket = "overdue"
-    else:
-        bucket = next((label for limit, label in DUE_BUCKETS if days <= limit), "")
-    if bucket:
+def _startup_cash(session: Session, result: Money) -> None:
+    """UMKM start-up cash paid, and to how many owners."""
+    # Only UMKM owners have an amount (and a due date): ingest sets them from their details.
+    paid, people = session.execute(
+        sa.select(sa.func.sum(_M.c.startup_cash), sa.func.count(_M.c.startup_cash)).where(
+            _active(), _M.c.startup_cash.is_not(None), _M.c.startup_cash > 0
+        )
+    ).one()
+    result.startup_cash_paid, result.startup_cash_people = int(paid or 0), int(people or 0)
+
+
+def _conversions(session: Session, result: Money, today: date) -> None:
+    """UMKM owners whose paid membership starts within the last bucket or is overdue,
+    soonest first, and how many in each bucket."""
+    result.due = {"overdue": 0, **{label: 0 for _, label in DUE_BUCKETS}}
+    last = today + timedelta(days=DUE_BUCKETS[-1][0])
+    rows = session.execute(
+        sa.select(_M.c.full_name, _M.c.village_code, _M.c.conversion_due)
+        .where(
+            _active(),
+            _M.c.conversion_due.is_not(None),
+            _M.c.conversion_due <= last,
+        )
+        .order_by(_M.c.conversion_due, _M.c.full_name)  # the index's order
+    ).all()
+    bounds = [(today + timedelta(days=limit), label) for limit, label in DUE_BUCKETS]
+    labels: dict[str, str] = {}
+    for name, village, due in rows:
+        bucket = "overdue" if due < today else next(lb for end, lb in bounds if due <= end)
         result.due[bucket] += 1
-        result.due_rows.append((bucket, name, village_label(village), due))
+        if village not in labels:
+            labels[village] = village_label(village)
+        result.due_rows.append((bucket, name, labels[village], due))

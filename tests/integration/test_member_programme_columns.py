@@ -1,5 +1,6 @@
 """Programme fields as member columns (issue 11): written at ingest, taken from the
-member's own device's edits only, filled for existing members by migration 0007."""
+member's own device's edits only, filled for existing members by migration 0007, and
+summed by the money page in SQL exactly as `enrolment.contributions` computes them."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from alembic import command
+from sqlmodel import Session
 
+from enrolment.contributions import load_rates, monthly_contribution
 from sync_server.db import alembic_config, make_engine, migrate
 from sync_server.models import Member
+from sync_server.services.money import money
 from tests.conftest import person
 from tests.integration.conftest import Server
 
@@ -61,6 +65,42 @@ def test_ingest_writes_the_programme_columns_and_only_the_owner_changes_them(
     assert server.push_results(mine, [edit])[edit.client_id].outcome == "merged"
     got = _columns(server, farmer.nik)
     assert (got["funding"], got["income"], got["jht"]) == ("self", None, False)
+
+
+def test_money_sums_in_sql_as_the_calculator_does(server: Server) -> None:
+    engine = server.engine
+    rates = load_rates()
+    incomes = [None, -5, 0, 1, 49, 50, 149, 150, 999_999, 1_000_000, 1_234_567, 20_700_000]
+    incomes += [20_700_049, 25_000_000, 1_000_000_000]
+    rows, expected = [], 0
+    for i, income in enumerate(incomes * 2):
+        jht = i >= len(incomes)
+        rows.append(
+            {
+                "nik": f"52030701018{i:05d}",
+                "full_name": f"Orang {i}",
+                "birth_date": date(1985, 1, 1),
+                "sex": "M",
+                "village_code": "52.03.07.1001",
+                "segment": "village_official",  # ADD unless funding says otherwise
+                "funding": "",
+                "income": income,
+                "jht": jht,
+                "created_at": datetime(2026, 11, 1),
+                "updated_at": datetime(2026, 11, 1),
+            }
+        )
+        expected += monthly_contribution(income or 0, rates, jht=jht).total
+    rows.append({**rows[0], "nik": "5203070101900001", "funding": "self"})  # not public
+    rows.append({**rows[0], "nik": "5203070101900002", "segment": "tobacco_farmer"})
+    with engine.begin() as conn:
+        conn.execute(sa.insert(_M), rows)
+    with Session(engine) as session:
+        m = money(session=session, today=date(2026, 12, 1))
+    assert m.members == {"add": len(incomes) * 2, "dbhcht": 1}
+    assert m.totals["add"] == expected
+    assert m.totals["dbhcht"] == monthly_contribution(0, rates).total
+    assert [v.code for v in m.villages] == ["52.03.07.1001"]
 
 
 def test_migration_fills_existing_members_from_their_own_devices_records(
