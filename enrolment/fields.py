@@ -37,7 +37,9 @@ class FieldSpec:
     kind: str
     max_len: int = 0  # longest accepted string on the wire (string kinds only)
     member_column: str | None = None  # column of the server's members table
-    editable: bool = False  # a later version of the record may change it on the member
+    # An identity field a later version of the record may change on the member (the
+    # programme fields, optional here, are taken whole from the owner's records).
+    editable: bool = False
     on_card: bool = False  # printed on the card: a change means a new card
     keyboard: str | None = None  # the form's keyboard; None: not typed (picked, or not shown)
     optional: bool = False
@@ -48,27 +50,37 @@ STRING_KINDS = frozenset(
     {"id", "nik", "text", "date", "sex", "village", "phone", "segment", "timestamp", "funding"}
 )
 
+_IDENTITY = {"editable": True}  # an edit may change it on the member
+_PRINTED = {"editable": True, "on_card": True}  # and the card shows it
+
 RECORD_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("cid", "client_id", "id", max_len=64),
     FieldSpec("ver", "version", "version"),
     FieldSpec("nik", "nik", "nik", 40, member_column="nik", keyboard="number"),
+    FieldSpec("name", "full_name", "text", 200, "full_name", keyboard="text", **_PRINTED),
     FieldSpec(
-        "name", "full_name", "text", 200, "full_name", editable=True, on_card=True, keyboard="text"
+        "birth_date", "birth_date", "date", 20, "birth_date", keyboard="datetime", **_IDENTITY
     ),
-    FieldSpec("birth_date", "birth_date", "date", 20, "birth_date", True, keyboard="datetime"),
-    FieldSpec("sex", "sex", "sex", 2, "sex", editable=True),
-    FieldSpec("village", "village_code", "village", 20, "village_code", True, on_card=True),
-    FieldSpec("phone", "phone", "phone", 30, "phone", editable=True, keyboard="phone"),
-    FieldSpec("segment", "segment", "segment", 40, "segment", editable=True, on_card=True),
+    FieldSpec("sex", "sex", "sex", 2, "sex", **_IDENTITY),
+    FieldSpec("village", "village_code", "village", 20, "village_code", **_PRINTED),
+    FieldSpec("phone", "phone", "phone", 30, "phone", keyboard="phone", **_IDENTITY),
+    FieldSpec("segment", "segment", "segment", 40, "segment", **_PRINTED),
     FieldSpec("consent", "consent", "consent"),
     FieldSpec("created_at", "created_at", "timestamp", 40),
-    # Since app version 2 (docs/protocol.md, push: optional fields).
-    FieldSpec("details", "details", "details", optional=True),
-    FieldSpec("income", "income", "money", optional=True, keyboard="number"),
-    FieldSpec("funding", "funding", "funding", 20, optional=True),
-    FieldSpec("jht", "jht", "flag", optional=True),
+    # Since app version 2 (docs/protocol.md, push: optional fields). The member takes
+    # these whole from its own device's records (ingest_decision.PROGRAMME).
+    FieldSpec("details", "details", "details", member_column="details", optional=True),
+    FieldSpec(
+        "income", "income", "money", member_column="income", keyboard="number", optional=True
+    ),
+    FieldSpec("funding", "funding", "funding", 20, "funding", optional=True),
+    FieldSpec("jht", "jht", "flag", member_column="jht", optional=True),
+    # Three member columns (HOUSEHOLD_COLUMNS), so none named here.
     FieldSpec("household", "household", "household", optional=True),
 )
+
+#: The member columns of the household block (kk, relation, head).
+HOUSEHOLD_COLUMNS = ("household_kk", "household_relation", "household_head")
 
 #: Each field by its wire key.
 BY_WIRE: dict[str, FieldSpec] = {f.wire: f for f in RECORD_FIELDS}

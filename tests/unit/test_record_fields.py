@@ -21,6 +21,7 @@ from enrolment.fields import (
     CARD_COLUMNS,
     EDITABLE_ATTRS,
     EDITABLE_COLUMNS,
+    HOUSEHOLD_COLUMNS,
     KEYBOARDS,
     RECORD_FIELDS,
     STRING_KINDS,
@@ -140,3 +141,7 @@ def test_ingest_decides_with_the_same_editable_and_printed_fields() -> None:
     assert set(EDITABLE_COLUMNS) == set(ingest_decision.EDITABLE)
     assert set(CARD_COLUMNS) == set(ingest_decision.ON_CARD)
     assert set(CARD_ATTRS) <= set(EDITABLE_ATTRS)
+
+
+def test_the_household_columns_exist_on_the_member() -> None:
+    assert set(HOUSEHOLD_COLUMNS) <= set(Member.model_fields)
