@@ -4,7 +4,6 @@ officer's language, and saved as a draft while it is unfinished."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from typing import Any
@@ -20,48 +19,18 @@ from enrolment.records import Consent, Enrolment, cleaned, new_client_id, valida
 from enrolment.segment_details import conversion_due, fields_for
 from enrolment.segments import DEFAULT_FUNDING, HOUSEHOLD_SEGMENTS
 from field_app.store import StoredEnrolment, now_iso
+from field_app.typed_values import (
+    format_date,
+    parse_hectares,
+    parse_rupiah,
+    parse_typed_date,
+    typed_text,
+)
 
-_DMY = re.compile(r"^\s*(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})\s*$")
+__all__ = ["MEMBER_FIELDS", "EnrolmentForm", "MemberForm", "format_date", "parse_rupiah"]
+
 #: The fields of a family member that are the member's own (the rest is the anchor's).
 MEMBER_FIELDS = ("nik", "full_name", "birth_date", "sex", "household.relation")
-
-
-def parse_typed_date(text: str) -> str:
-    """`HH-BB-TTTT` (as Indonesians write dates) or ISO to ISO; anything else unchanged."""
-    m = _DMY.match(text)
-    if m:
-        day, month, year = (int(g) for g in m.groups())
-        try:
-            return date(year, month, day).isoformat()
-        except ValueError:
-            return text.strip()
-    return text.strip()
-
-
-def format_date(iso: str) -> str:
-    """ISO date to `HH-BB-TTTT` for display."""
-    try:
-        d = date.fromisoformat(iso)
-    except (TypeError, ValueError):
-        return iso
-    return f"{d.day:02d}-{d.month:02d}-{d.year}"
-
-
-def parse_rupiah(text: str) -> int | None:
-    """`Rp 1.500.000` or `1500000` to 1500000; None when blank, -1 when not an amount."""
-    cleaned_text = text.replace("Rp", "").replace(".", "").replace(" ", "").replace(",", "")
-    if not cleaned_text:
-        return None
-    return int(cleaned_text) if cleaned_text.isascii() and cleaned_text.isdigit() else -1
-
-
-def _parse_hectares(text: str) -> float | str:
-    # Indonesians write 0,5 ha; a value that is not a number goes through as text
-    # so the domain rule reports it at the field.
-    try:
-        return float(text.replace(",", "."))
-    except ValueError:
-        return text
 
 
 def prefill_from_nik(person: EnrolmentForm | MemberForm) -> None:
@@ -230,7 +199,7 @@ class EnrolmentForm:
             if spec.kind == "date":
                 out[spec.key] = parse_typed_date(typed)
             elif spec.kind == "area":
-                out[spec.key] = _parse_hectares(typed)
+                out[spec.key] = parse_hectares(typed)
             elif spec.kind == "money":
                 amount = parse_rupiah(typed)
                 out[spec.key] = amount if amount is not None else typed
@@ -302,16 +271,7 @@ class EnrolmentForm:
         Before the consent step (`with_consent=False`) consent is not yet judged.
         """
         records = self.to_records()
-        errors: dict[str, str] = {}
-        member_errors: list[dict[str, str]] = [{} for _ in self.members]
-        for i, record in enumerate(records):
-            for p in validate(record):
-                if p.field == "consent" and not with_consent:
-                    continue
-                if i == 0:
-                    errors.setdefault(p.field, p.text(lang))
-                elif p.field in MEMBER_FIELDS:
-                    member_errors[i - 1].setdefault(p.field, p.text(lang))
+        errors, member_errors = _record_errors(records, len(self.members), lang, with_consent)
         # The form always asks for income and who pays (older records may lack them).
         if records[0].income is None:
             errors.setdefault("income", _required(lang))
@@ -358,7 +318,7 @@ class EnrolmentForm:
         anchor, rest = items[0], items[1:]
         rec = anchor.record
         kinds = {spec.key: spec.kind for spec in fields_for(rec.segment)}
-        details = {k: _typed(v, kinds.get(k, "")) for k, v in (rec.details or {}).items()}
+        details = {k: typed_text(v, kinds.get(k, "")) for k, v in (rec.details or {}).items()}
         form = cls(
             client_id=rec.client_id,
             version=rec.version,
@@ -400,15 +360,22 @@ class EnrolmentForm:
         return form
 
 
-def _typed(value: Any, kind: str) -> str:
-    """A stored detail value as the officer types it (undoes `_details_for_record`)."""
-    if value is None:
-        return ""
-    if kind == "date":
-        return format_date(str(value))
-    if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
-    return str(value)
+def _record_errors(
+    records: list[Enrolment], n_members: int, lang: str, with_consent: bool
+) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """Each record's own problems: the anchor's by field, each of the form's `n_members`
+    members' by its fields (members of a segment enrolled alone have no record)."""
+    errors: dict[str, str] = {}
+    member_errors: list[dict[str, str]] = [{} for _ in range(n_members)]
+    for i, record in enumerate(records):
+        for p in validate(record):
+            if p.field == "consent" and not with_consent:
+                continue
+            if i == 0:
+                errors.setdefault(p.field, p.text(lang))
+            elif p.field in MEMBER_FIELDS:
+                member_errors[i - 1].setdefault(p.field, p.text(lang))
+    return errors, member_errors
 
 
 def _server_errors(problems: list[dict[str, str]], lang: str) -> dict[str, str]:
