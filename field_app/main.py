@@ -37,17 +37,7 @@ def main(page: ft.Page) -> None:
     page.theme_mode = ft.ThemeMode.LIGHT
     page.padding = 0
     state = AppState(store=_shared_store())
-
-    # Android's back gesture pops the top view; the browser's back button changes the route.
-    # (Flet awaits only handlers that are coroutine functions themselves.)
-    async def view_pop(e: ft.ViewPopEvent) -> None:
-        await navigation.back(state)
-
-    async def route_change(e: ft.RouteChangeEvent) -> None:
-        await navigation.follow_route(state, e.route)
-
-    page.on_view_pop = view_pop
-    page.on_route_change = route_change
+    navigation.install(page, state)  # the back gesture walks the view stack
     page.render_views(App, state, state.session, state.flow)
     # Sync in the background whenever records wait and the server answers.
     task = page.run_task(autosync.run, state.auto_sync, state.has_pending)

@@ -9,6 +9,8 @@ Plain Python over the app state: no page needed to test it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from field_app.state import AppState
 
 ROUTES = {
@@ -60,3 +62,18 @@ async def follow_route(state: AppState, route: str) -> None:
         if target not in stack(state.session.screen)[:-1] or state.session.busy:
             return
         await back(state)
+
+
+def install(page: Any, state: AppState) -> None:
+    """Make Android's back gesture (it pops the top view: `on_view_pop`) and the
+    browser's back button (it changes the route) step back through the screens.
+    The handlers are coroutine functions: Flet awaits only those."""
+
+    async def view_pop(e: Any) -> None:
+        await back(state)
+
+    async def route_change(e: Any) -> None:
+        await follow_route(state, e.route)
+
+    page.on_view_pop = view_pop
+    page.on_route_change = route_change

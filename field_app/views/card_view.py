@@ -19,10 +19,12 @@ from field_app.views.common import big_button, page_frame
 def CardView(session: Session, shown: ShownCard, go_home: Callable[[], None]) -> ft.Control:
     """The member card with its QR code."""
     lang, item = session.lang, shown.item
-    if item is None or not item.card_token:
+    token = item.card_token if item is not None else None
+    url = verification_url(session.server_address, token) if token else ""
+    qr = ft.use_memo(lambda: qr_png(url) if url else b"", [url])  # drawn once per card
+    if item is None or not token:
         return ft.Text("")
     rec = item.record
-    url = verification_url(session.server_address, item.card_token)
     card = ft.Container(
         ft.Column(
             [
@@ -53,9 +55,7 @@ def CardView(session: Session, shown: ShownCard, go_home: Callable[[], None]) ->
             *([_revoked_banner(lang)] if shown.revoked else []),
             card,
             ft.Container(
-                ft.Image(
-                    src=qr_png(url), width=320, height=320, semantics_label=f"QR {item.member_no}"
-                ),
+                ft.Image(src=qr, width=320, height=320, semantics_label=f"QR {item.member_no}"),
                 alignment=ft.Alignment.CENTER,
                 bgcolor=ft.Colors.WHITE,
                 padding=8,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from types import SimpleNamespace
 
 from field_app import navigation
 from field_app.state import AppState
@@ -83,3 +84,21 @@ def test_the_browser_back_button_walks_down_to_the_route(tmp_path: Path):
 
     asyncio.run(run())
     assert len(state.home.drafts) == 1
+
+
+def test_the_back_gesture_pops_the_form_and_keeps_its_draft(tmp_path: Path):
+    state = paired_state(tmp_path)
+    page = SimpleNamespace()
+    navigation.install(page, state)
+
+    async def run() -> None:
+        state.flow.new_enrolment()
+        state.flow.form.set("full_name", "Lalu Ahmad")
+        await page.on_view_pop(SimpleNamespace(route="/form", view=None))
+        assert state.screen == "home"
+        state.checker.open()
+        await page.on_route_change(SimpleNamespace(route="/"))
+        assert state.screen == "home"
+
+    asyncio.run(run())
+    assert [d.title for d in state.home.drafts] == ["Lalu Ahmad"]
