@@ -73,17 +73,14 @@ def record_to_wire(record: Enrolment) -> dict[str, Any]:
         value = getattr(record, spec.attr)
         if spec.optional and _unset(value):
             continue
-        out[spec.wire] = _TO_WIRE.get(spec.kind, _same)(value)
+        write = _TO_WIRE.get(spec.kind)
+        out[spec.wire] = write(value) if write else value
     return out
 
 
 def _unset(value: Any) -> bool:
     # `is False`, not falsy: an income of 0 and empty details {} are values.
     return value is None or value is False or value == ""
-
-
-def _same(value: Any) -> Any:
-    return value
 
 
 #: How a field of each non-plain kind is written; every other kind goes as it is.
@@ -179,12 +176,8 @@ def _consent(obj: dict[str, Any], key: str) -> Consent:
     given = consent.get("given")
     if not isinstance(given, bool):
         raise WireError("consent.given must be true or false")
-    return Consent(
-        given=given,
-        by=_str(consent, "by"),
-        method=_str(consent, "method", 20),
-        at=_str(consent, "at", 40),
-    )
+    by, method, at = _str(consent, "by"), _str(consent, "method", 20), _str(consent, "at", 40)
+    return Consent(given=given, by=by, method=method, at=at)
 
 
 def _bool(obj: dict[str, Any], key: str) -> bool:
@@ -245,12 +238,7 @@ def wire_keys(records: list[Any]) -> list[tuple[str, int]]:
     for obj in records:
         cid = obj.get("cid") if isinstance(obj, dict) else None
         ver = obj.get("ver") if isinstance(obj, dict) else None
-        keys.append(
-            (
-                cid if isinstance(cid, str) else "",
-                ver if type(ver) is int else 0,
-            )
-        )
+        keys.append((cid if isinstance(cid, str) else "", ver if type(ver) is int else 0))
     return keys
 
 
