@@ -105,53 +105,62 @@ def validate(record: Enrolment, today: date | None = None) -> list[Problem]:
 def _field_problems(record: Enrolment, today: date | None) -> list[Problem]:
     """The rules of each field, once its characters are known to be acceptable."""
     today = today or datetime.now(UTC).date()
-    problems: list[Problem] = []
-
-    name = normalise_name(record.full_name)
-    if not name:
-        problems.append(problem("full_name", "required"))
-    elif not 2 <= len(name) <= 100:
-        problems.append(problem("full_name", "name_invalid"))
-
-    birth = None
-    if not record.birth_date:
-        problems.append(problem("birth_date", "required"))
-    else:
-        birth = parse_birth_date(record.birth_date)
-        if birth is None:
-            problems.append(problem("birth_date", "birth_date_invalid"))
-        elif birth > today:
-            problems.append(problem("birth_date", "birth_date_future"))
-            birth = None
-        elif birth < today - timedelta(days=120 * 366):
-            problems.append(problem("birth_date", "birth_date_too_old"))
-
+    problems = _name_problems(record)
+    birth, birth_problems = _birth_problems(record, today)
+    problems += birth_problems
     sex = record.sex if record.sex in ("M", "F") else None
     if sex is None:
         problems.append(problem("sex", "sex_invalid" if record.sex else "required"))
-
     facts, nik_problems = parse_nik(record.nik, areas.regency_codes())
     problems.extend(nik_problems)
     if facts is not None:
         problems.extend(check_nik_against(facts, birth, sex))
-
-    if not record.village_code:
-        problems.append(problem("village_code", "required"))
-    elif not areas.is_home_village(record.village_code):
-        problems.append(problem("village_code", "village_unknown"))
-
-    phone = record.phone.replace(" ", "").replace("-", "")
-    if phone and not _PHONE.match(phone):
-        problems.append(problem("phone", "phone_invalid"))
-
-    if record.segment not in {s.value for s in Segment}:
-        problems.append(problem("segment", "segment_unknown"))
-
+    problems += _place_and_contact_problems(record)
     consent = record.consent
     if not (consent.given and consent.method in CONSENT_METHODS and consent.at):
         problems.append(problem("consent", "consent_missing"))
     problems.extend(_programme_problems(record, today))
     return problems
+
+
+def _name_problems(record: Enrolment) -> list[Problem]:
+    name = normalise_name(record.full_name)
+    if not name:
+        return [problem("full_name", "required")]
+    if not 2 <= len(name) <= 100:
+        return [problem("full_name", "name_invalid")]
+    return []
+
+
+def _birth_problems(record: Enrolment, today: date) -> tuple[date | None, list[Problem]]:
+    """The birth date if it can be used to check the NIK, and its problems."""
+    if not record.birth_date:
+        return None, [problem("birth_date", "required")]
+    birth = parse_birth_date(record.birth_date)
+    if birth is None:
+        return None, [problem("birth_date", "birth_date_invalid")]
+    if birth > today:
+        return None, [problem("birth_date", "birth_date_future")]
+    if birth < today - timedelta(days=120 * 366):
+        return birth, [problem("birth_date", "birth_date_too_old")]
+    return birth, []
+
+
+def _place_and_contact_problems(record: Enrolment) -> list[Problem]:
+    problems: list[Problem] = []
+    if not record.village_code:
+        problems.append(problem("village_code", "required"))
+    elif not areas.is_home_village(record.village_code):
+        problems.append(problem("village_code", "village_unknown"))
+    phone = record.phone.replace(" ", "").replace("-", "")
+    if phone and not _PHONE.match(phone):
+        problems.append(problem("phone", "phone_invalid"))
+    if record.segment not in _SEGMENT_CODES:
+        problems.append(problem("segment", "segment_unknown"))
+    return problems
+
+
+_SEGMENT_CODES = frozenset(s.value for s in Segment)
 
 
 # Every text of the wire record but the segment details: (problem field, label id,
