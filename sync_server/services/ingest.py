@@ -79,6 +79,9 @@ _DEVICES = Device.__table__  # type: ignore[attr-defined]
 # What a batch may change on a member row, and what it reads of the rows it locks.
 _WRITTEN = (*EDITABLE, *PROGRAMME)
 _STATE_COLUMNS = ("id", "nik", *_WRITTEN)
+_PROGRAMME_DEFAULTS = {
+    name: getattr(MemberState(0, "", "", date.min, "", "", "", ""), name) for name in PROGRAMME
+}
 # Failures that are the database's, not a record's: the batch is answered 503 and
 # resent later, rather than records being set aside for the officer.
 _OUTAGES = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
@@ -425,10 +428,16 @@ def _insert_members(session: Session, items: list[_Item]) -> set[str]:
             "segment": it.record.segment,
             "created_at": now,
             "updated_at": now,
-            **programme_fields(it.record),
         }
         for it in items
     ]
+    # The programme columns that some record of the batch sets; the rest keep their
+    # defaults ("", false, NULL), so a batch from an older app binds no more than before.
+    programme = [programme_fields(it.record) for it in items]
+    for name, default in _PROGRAMME_DEFAULTS.items():
+        if any(p[name] != default for p in programme):
+            for row, p in zip(rows, programme, strict=True):
+                row[name] = p[name]
     # After a restore, new members are numbered above every number issued before it.
     ids = explicit_ids(session, _MEMBERS, len(rows))
     if ids:
@@ -454,7 +463,8 @@ def _lock_members(session: Session, niks: set[str], created: set[str]) -> dict[s
         .order_by(c.nik)
         .with_for_update(key_share=True)
     ).all()
-    members = {r.nik: MemberState(**r._mapping) for r in rows}
+    # Positional: identity (as _STATE_COLUMNS), owner/dirty/reissue, then PROGRAMME.
+    members = {r.nik: MemberState(*r[:8], None, False, False, *r[8:]) for r in rows}
     older = sorted(m.id for m in members.values() if m.nik not in created)
     owners = _owners(session, older)
     for m in members.values():
