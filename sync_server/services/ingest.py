@@ -1,5 +1,9 @@
 """A push batch: store every submission, deduplicate people by NIK, answer each record.
 
+Over 400 lines on purpose: the batch is one set-based pipeline, its statements in the
+order they run, so it reads top to bottom in one place (the decisions themselves are
+apart, in `ingest_decision.py`).
+
 The whole batch is one transaction, worked set-wise: a handful of statements per
 batch instead of several per record (that was ~300 records/s; see the Ingest
 section of docs/protocol.md). In order:

@@ -242,19 +242,27 @@ def decide(*, session: Session, item_id: int, action: str, reason: str, user: Us
     elif conflict:
         _decide_conflict(session, item, sub, action, reason)
     elif action != "keep":
-        a, b = item.member_id, sub.member_id
-        assert b is not None
-        if action == "merge":
-            # A superseded NIK was corrected by the edit: the newer member is the right one.
-            keep, drop = (b, a) if item.kind == "superseded_nik" else (a, b)
-            _retire(session, drop, keep, item.id, reason)
-        else:
-            keep, drop = a, b
-            _retire(session, drop, None, item.id, reason)
-        details.update(kept=member_number(keep), retired=member_number(drop))
+        details.update(_decide_pair(session, item, sub, action, reason))
     audit(session, user, f"review_{action}", f"review:{item.id}", reason, details)
     session.commit()
     return status
+
+
+def _decide_pair(
+    session: Session, item: ReviewItem, sub: Submission, action: str, reason: str
+) -> dict[str, str]:
+    """Two members (a possible duplicate, a superseded NIK): retire one, merged into the
+    other or rejected; what the audit entry records of it."""
+    a, b = item.member_id, sub.member_id
+    assert b is not None and item.id is not None
+    if action == "merge":
+        # A superseded NIK was corrected by the edit: the newer member is the right one.
+        keep, drop = (b, a) if item.kind == "superseded_nik" else (a, b)
+        _retire(session, drop, keep, item.id, reason)
+    else:
+        keep, drop = a, b
+        _retire(session, drop, None, item.id, reason)
+    return {"kept": member_number(keep), "retired": member_number(drop)}
 
 
 def rejection_problem(reason: str) -> dict[str, str]:
