@@ -7,4 +7,5 @@ set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/venv.sh server,desktop,dev
 .venv/bin/ruff check .
+.venv/bin/python scripts/check_code_shape.py
 .venv/bin/python -m pytest "$@"
