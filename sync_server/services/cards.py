@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from enrolment.card_token import CardClaims
 from sync_server.db import dialect_insert, insert_rows
-from sync_server.models import Card, Member, utcnow
+from sync_server.models import Card, utcnow
 from sync_server.services.members import member_number
 from sync_server.services.server_identity import explicit_ids
 
@@ -131,7 +132,24 @@ def _active_cards(session: Session, member_ids: list[int]) -> dict[int, ActiveCa
     return {r.member_id: ActiveCard(*r) for r in rows}
 
 
-def card_claims(member: Member, card: Card) -> CardClaims:
+class _Holder(Protocol):
+    """What a card states about its member (a Member row, or ingest's locked state)."""
+
+    id: int | None
+    full_name: str
+    segment: str
+    village_code: str
+
+
+class _CardRow(Protocol):
+    """What a card states about itself (a Card row, or an ActiveCard)."""
+
+    id: int | None
+    issued_on: date
+    expires_on: date
+
+
+def card_claims(member: _Holder, card: _CardRow) -> CardClaims:
     """What the card states, from the member as stored now."""
     assert member.id is not None and card.id is not None
     return CardClaims(

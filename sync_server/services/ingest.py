@@ -43,7 +43,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from enrolment.card_token import CardClaims
 from enrolment.problems import Problem, problem
 from enrolment.protocol import (
     Outcome,
@@ -57,7 +56,12 @@ from enrolment.protocol import (
 from enrolment.records import Enrolment, cleaned, parse_birth_date, validate
 from sync_server.db import insert_rows
 from sync_server.models import Device, Member, ReviewItem, Submission, utcnow
-from sync_server.services.cards import ActiveCard, ensure_active_cards, revoke_active_cards
+from sync_server.services.cards import (
+    ActiveCard,
+    card_claims,
+    ensure_active_cards,
+    revoke_active_cards,
+)
 from sync_server.services.changes import CARD_REVOKED, hold_writer_lock, record_changes
 from sync_server.services.ingest_decision import (
     ACCEPTED,
@@ -357,7 +361,7 @@ def _signed(
     accepted; the tablet gets the card at a later pull or from the desk)."""
     try:
         member = by_id.get(member_id)
-        return signer.sign_card(_claims(member, cards[member_id])) if member else None
+        return signer.sign_card(card_claims(member, cards[member_id])) if member else None
     except Exception as exc:  # noqa: BLE001 - a card that cannot be signed fails no record
         log.error("card of member %s not signed: %s", member_id, type(exc).__name__)
         return None
@@ -585,18 +589,6 @@ def _resolve_conflicts(session: Session, device_id: int, accepted: list[tuple[st
     done = [r.id for r in rows if r.version < latest[r.client_id]]
     if done:
         session.execute(sa.update(_REVIEW).where(_REVIEW.c.id.in_(done)).values(status="resolved"))
-
-
-def _claims(member: MemberState, card: ActiveCard) -> CardClaims:
-    return CardClaims(
-        serial=card.id,
-        member_no=member_number(member.id),
-        name=member.full_name,
-        segment=member.segment,
-        village_code=member.village_code,
-        issued=card.issued_on,
-        expires=card.expires_on,
-    )
 
 
 def _repeat_answer(

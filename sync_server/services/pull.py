@@ -18,13 +18,13 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from enrolment import areas
-from enrolment.card_token import CardClaims, b64e
+from enrolment.card_token import b64e
 from enrolment.pull_codec import encode_pull_reply
 from sync_server.models import Card, Change, Member, RetiredMember, utcnow
-from sync_server.services.cards import ensure_active_cards
+from sync_server.services.cards import card_claims, ensure_active_cards
 from sync_server.services.changes import CARD_REVOKED, REVIEW_OUTCOME, stable_bounds
 from sync_server.services.devices import roster_kecamatan
-from sync_server.services.members import member_number, parse_member_number
+from sync_server.services.members import parse_member_number
 from sync_server.services.reconciliation import delivered_count
 from sync_server.services.roster import roster_key, roster_units
 from sync_server.services.signing import Signer, key_set
@@ -160,17 +160,7 @@ def card_maker(*, session: Session, signer: Signer, valid_years: int) -> CardMak
             valid_years=valid_years,
             today=utcnow().date(),
         )[member.id]
-        return signer.sign_card(
-            CardClaims(
-                serial=card.id,
-                member_no=member_number(member.id),
-                name=member.full_name,
-                segment=member.segment,
-                village_code=member.village_code,
-                issued=card.issued_on,
-                expires=card.expires_on,
-            )
-        )
+        return signer.sign_card(card_claims(member, card))
 
     return make
 
