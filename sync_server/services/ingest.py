@@ -43,6 +43,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from enrolment.member_columns import identity_values, programme_defaults
 from enrolment.problems import Problem, problem
 from enrolment.protocol import (
     Outcome,
@@ -87,9 +88,7 @@ _DEVICES = Device.__table__  # type: ignore[attr-defined]
 # What a batch may change on a member row, and what it reads of the rows it locks.
 _WRITTEN = (*EDITABLE, *PROGRAMME)
 _STATE_COLUMNS = ("id", "nik", *_WRITTEN)
-_PROGRAMME_DEFAULTS = {
-    name: getattr(MemberState(0, "", "", date.min, "", "", "", ""), name) for name in PROGRAMME
-}
+_PROGRAMME_DEFAULTS = programme_defaults()
 # Failures that are the database's, not a record's: the batch is answered 503 and
 # resent later, rather than records being set aside for the officer.
 _OUTAGES = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
@@ -428,12 +427,7 @@ def _insert_members(session: Session, items: list[_Item]) -> set[str]:
     rows = [
         {
             "nik": it.record.nik,
-            "full_name": it.record.full_name,
-            "birth_date": it.birth,
-            "sex": it.record.sex,
-            "village_code": it.record.village_code,
-            "phone": it.record.phone,
-            "segment": it.record.segment,
+            **identity_values(it.record, it.birth),  # type: ignore[arg-type]
             "created_at": now,
             "updated_at": now,
         }
@@ -471,8 +465,12 @@ def _lock_members(session: Session, niks: set[str], created: set[str]) -> dict[s
         .order_by(c.nik)
         .with_for_update(key_share=True)
     ).all()
-    # Positional: identity (as _STATE_COLUMNS), owner/dirty/reissue, then PROGRAMME.
-    members = {r.nik: MemberState(*r[:8], None, False, False, *r[8:]) for r in rows}
+    # Positional: id, nik and the identity columns (as _STATE_COLUMNS), then PROGRAMME.
+    n = 2 + len(EDITABLE)
+    members = {
+        r.nik: MemberState(*r[:n], programme=dict(zip(PROGRAMME, r[n:], strict=True)))
+        for r in rows
+    }
     older = sorted(m.id for m in members.values() if m.nik not in created)
     owners = _owners(session, older)
     for m in members.values():
@@ -504,7 +502,8 @@ def _update_members(session: Session, members: list[MemberState]) -> None:
         [
             {
                 "m_id": m.id,
-                **{f"m_{name}": getattr(m, name) for name in _WRITTEN},
+                **{f"m_{name}": getattr(m, name) for name in EDITABLE},
+                **{f"m_{name}": m.programme[name] for name in PROGRAMME},
                 "m_updated_at": now,
             }
             for m in sorted(members, key=lambda m: m.id)

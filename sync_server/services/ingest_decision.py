@@ -24,33 +24,28 @@ officer corrected it), and an edit into another NIK opens `superseded_nik`.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from enrolment.fields import CARD_COLUMNS
+from enrolment.member_columns import (
+    IDENTITY_COLUMNS,
+    PROGRAMME_COLUMNS,
+    identity_values,
+    programme_defaults,
+    programme_values,
+)
 from enrolment.problems import Problem, problem
 from enrolment.protocol import Outcome
 from enrolment.records import Enrolment, same_name
-from enrolment.segment_details import conversion_due
-from enrolment.segments import Segment
 
 ACCEPTED = (Outcome.CREATED.value, Outcome.MERGED.value)
-# Identity fields an edit may change, and the ones printed on the card.
-EDITABLE = ("full_name", "birth_date", "sex", "village_code", "phone", "segment")
-ON_CARD = ("full_name", "segment", "village_code")
-# The programme fields a member takes from its own device's records (member columns).
-PROGRAMME = (
-    "funding",
-    "income",
-    "jht",
-    "household_kk",
-    "household_relation",
-    "household_head",
-    "details",
-    "startup_cash",
-    "conversion_due",
-)
+# Identity columns an edit may change, the ones printed on the card, and the programme
+# columns a member takes from its own device's records: all from enrolment.fields.
+EDITABLE = IDENTITY_COLUMNS
+ON_CARD = CARD_COLUMNS
+PROGRAMME = PROGRAMME_COLUMNS
 _FIELD_NAMES = {"full_name": ("nama", "name"), "birth_date": ("tanggal lahir", "birth date")}
 
 
@@ -87,16 +82,8 @@ class MemberState:
     owner: int | None = None  # the device whose record created the member
     dirty: bool = False
     reissue: bool = False  # a claim printed on the card changed: revoke and issue anew
-    # The programme fields (PROGRAMME), as stored.
-    funding: str = ""
-    income: int | None = None
-    jht: bool = False
-    household_kk: str = ""
-    household_relation: str = ""
-    household_head: str = ""
-    details: str | None = None
-    startup_cash: int | None = None
-    conversion_due: date | None = None
+    # The programme columns (PROGRAMME) as stored, by column.
+    programme: dict[str, Any] = field(default_factory=programme_defaults)
 
 
 @dataclass(frozen=True)
@@ -202,54 +189,21 @@ def _prior_accepted(
 
 
 def _apply_edit(member: MemberState, rec: Enrolment, birth: date) -> None:
-    """Take the identity fields of the tablet's newer version of its own record."""
-    new = {
-        "full_name": rec.full_name,
-        "birth_date": birth,
-        "sex": rec.sex,
-        "village_code": rec.village_code,
-        "phone": rec.phone,
-        "segment": rec.segment,
-    }
-    for name in EDITABLE:
-        if getattr(member, name) != new[name]:
-            setattr(member, name, new[name])
-            member.dirty = True
-            member.reissue |= name in ON_CARD
-    for name, value in programme_fields(rec).items():  # never printed on the card
+    """Take the identity and programme fields of the tablet's newer version of its own
+    record."""
+    for name, value in identity_values(rec, birth).items():
         if getattr(member, name) != value:
             setattr(member, name, value)
             member.dirty = True
+            member.reissue |= name in ON_CARD
+    for name, value in programme_values(rec).items():  # never printed on the card
+        if member.programme.get(name) != value:
+            member.programme[name] = value
+            member.dirty = True
 
 
-def programme_fields(rec: Enrolment) -> dict[str, Any]:
-    """The member columns a record's programme fields give (PROGRAMME, in that order).
-
-    `details` is kept as canonical JSON; an UMKM owner's start-up cash and the date
-    the subsidised year ends are taken out of it for the money page."""
-    details = rec.details
-    cash, due = None, None
-    if details is not None and rec.segment == Segment.UMKM_OWNER:
-        value = details.get("startup_cash")
-        ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0
-        cash = int(value) if ok else None
-        due = conversion_due(details)
-    household = rec.household
-    return {
-        "funding": rec.funding,
-        "income": rec.income,
-        "jht": rec.jht,
-        "household_kk": household.kk if household else "",
-        "household_relation": household.relation if household else "",
-        "household_head": household.head if household else "",
-        "details": (
-            None
-            if details is None
-            else json.dumps(details, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        ),
-        "startup_cash": cash,
-        "conversion_due": due,
-    }
+#: The member columns a record's programme fields give (kept under its older name).
+programme_fields = programme_values
 
 
 def _differing(member: MemberState, rec: Enrolment, birth: date) -> list[str]:
