@@ -1,4 +1,8 @@
-"""The member card's QR code, drawn on the tablet so the card opens offline."""
+"""The member card's QR code, drawn on the tablet so the card opens offline.
+
+Drawn with qrcode's pure-Python PyPNG writer, not Pillow: the tablet's runtime carries
+no Pillow (see pyproject.toml and README, "Build the APK").
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import io
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
+from qrcode.image.pure import PyPNGImage
 
 
 def verification_url(server_url: str, token: str) -> str:
@@ -14,10 +19,16 @@ def verification_url(server_url: str, token: str) -> str:
 
 
 def qr_png(text: str, box_size: int = 8) -> bytes:
-    """A PNG of `text` as a QR code at error correction M, with the standard quiet zone."""
-    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=box_size, border=4)
+    """A PNG of `text` as a QR code at error correction M, with the standard quiet zone:
+    1-bit greyscale, black modules on white."""
+    qr = qrcode.QRCode(
+        error_correction=ERROR_CORRECT_M,
+        box_size=box_size,
+        border=4,
+        image_factory=PyPNGImage,
+    )
     qr.add_data(text)
     qr.make(fit=True)
     buf = io.BytesIO()
-    qr.make_image(fill_color="black", back_color="white").save(buf, format="PNG")
+    qr.make_image().save(buf)
     return buf.getvalue()
