@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from typing import Any
 
 from enrolment.protocol import Outcome, RecordResult
 from enrolment.records import Enrolment
@@ -32,6 +33,15 @@ _STATUS = {
 def next_batch(store: Store, size: int = BATCH_SIZE) -> list[Enrolment]:
     """The next records to push, oldest first."""
     return store.pending(size)
+
+
+def next_outgoing(
+    store: Store, size: int = BATCH_SIZE
+) -> tuple[list[Enrolment], list[dict[str, Any]]]:
+    """The next records to push, oldest first, and their payloads as stored: the push
+    sends those as they are instead of rebuilding them from the records."""
+    pairs = store.pending_wire(size)
+    return [record for record, _ in pairs], [wire for _, wire in pairs]
 
 
 def apply_results(store: Store, sent: list[Enrolment], results: list[RecordResult]) -> int:

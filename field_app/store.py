@@ -316,13 +316,19 @@ class Store(ServerKnowledge):
 
     def pending(self, limit: int) -> list[Enrolment]:
         """The oldest records still waiting to be sent."""
+        return [record for record, _ in self.pending_wire(limit)]
+
+    def pending_wire(self, limit: int) -> list[tuple[Enrolment, dict[str, Any]]]:
+        """The oldest records still waiting to be sent, each with its wire form exactly as
+        stored (what is sent is what was saved, byte for byte the same JSON values)."""
         with self._lock:
             rows = self._db.execute(
                 "SELECT payload FROM enrolments WHERE status=? ORDER BY created_at, client_id "
                 "LIMIT ?",
                 (Status.PENDING, limit),
             ).fetchall()
-        return [record_from_wire(json.loads(r[0])) for r in rows]
+        wires = [json.loads(r[0]) for r in rows]
+        return [(record_from_wire(wire), wire) for wire in wires]
 
     def record_outcomes(
         self, outcomes: list[tuple[str, int, str, str | None, str | None, str]]

@@ -30,7 +30,6 @@ from enrolment.protocol import (
     RecordResult,
     WireError,
     decode_push_reply,
-    record_to_wire,
 )
 from enrolment.pull_codec import decode_pull_reply
 from enrolment.reconcile import bucket_of, summarise
@@ -196,8 +195,11 @@ def push(
     server_url, token = _credentials(store)
     url = server_url + PUSH_PATH
     sent = accepted = set_aside = bytes_sent = 0
-    while batch := outbox.next_batch(store, batch_size):
-        body = {"proto": PROTO, "rev": REVISION, "records": [record_to_wire(r) for r in batch]}
+    while True:
+        batch, wires = outbox.next_outgoing(store, batch_size)
+        if not batch:
+            break
+        body = {"proto": PROTO, "rev": REVISION, "records": wires}
         response = _post_json(url, body, token)
         bytes_sent += len(response.request.content)
         reply = _reply(response)
