@@ -332,3 +332,47 @@ def test_exact_pins() -> None:
         "not an exact pin (==): d==1,<2",
         "not an exact pin (==): e @ https://x/e.whl",
     ]
+
+
+# --- no Pillow on the tablet ----------------------------------------------------------
+
+PIL_BLOCKED_QR = """
+import importlib.abc, sys
+
+class NoPillow(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "PIL":
+            raise ImportError("Pillow imported by the tablet's QR code")
+        return None
+
+sys.meta_path.insert(0, NoPillow())
+from field_app.card_image import qr_png
+sys.stdout.buffer.write(qr_png(sys.argv[1], box_size=3))
+"""
+
+
+def test_card_qr_is_drawn_without_pillow() -> None:
+    import subprocess
+    import sys
+
+    import png  # pypng, on the tablet
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
+    text = "https://kartu.example/v/" + "A" * 190
+    done = subprocess.run(
+        [sys.executable, "-c", PIL_BLOCKED_QR, text], cwd=ROOT, capture_output=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    width, height, rows, _ = png.Reader(bytes=done.stdout).read()
+    pixels = [list(r) for r in rows]
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4)
+    qr.add_data(text)
+    qr.make(fit=True)
+    modules = qr.get_matrix()  # with the quiet zone; True is a dark module
+    assert width == height == 3 * len(modules)
+    assert all(
+        pixels[3 * y + 1][3 * x + 1] == (0 if dark else 1)
+        for y, row in enumerate(modules)
+        for x, dark in enumerate(row)
+    )
