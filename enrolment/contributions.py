@@ -15,17 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from enrolment.areas import ASSETS_DIR
+from enrolment.messages import view
 
 RATES_FILE = ASSETS_DIR / "contribution_rates.json"
 
-#: Who pays the contribution: stable wire codes and their names.
-FUNDING_SOURCES: dict[str, dict[str, str]] = {
-    "self": {"id": "Mandiri (peserta sendiri)", "en": "Self-paid"},
-    "add": {"id": "Alokasi Dana Desa (ADD)", "en": "Village budget (ADD)"},
-    "dbhcht": {"id": "DBHCHT (cukai tembakau)", "en": "Tobacco excise fund (DBHCHT)"},
-    "apbd": {"id": "APBD Kabupaten", "en": "Regency budget (APBD)"},
-    "employer": {"id": "Pemberi kerja", "en": "Employer"},
-}
+#: Who pays the contribution: stable wire codes; the names are the catalogue's
+#: `funding_<code>` (enrolment/messages/names.py).
+FUNDING_SOURCES: dict[str, dict[str, str]] = view(
+    {code: f"funding_{code}" for code in ("self", "add", "dbhcht", "apbd", "employer")}
+)
 
 
 @dataclass(frozen=True)

@@ -12,16 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from enrolment import areas
+from enrolment.messages import view
 from enrolment.problems import Problem, problem
 
-#: Relation to the head of the family, as on the KK. Stable wire codes.
-RELATIONS: dict[str, dict[str, str]] = {
-    "head": {"id": "Kepala keluarga", "en": "Head of family"},
-    "spouse": {"id": "Istri/Suami", "en": "Spouse"},
-    "child": {"id": "Anak", "en": "Child"},
-    "parent": {"id": "Orang tua", "en": "Parent"},
-    "other": {"id": "Famili lain", "en": "Other relative"},
-}
+#: Relation to the head of the family, as on the KK. Stable wire codes; the names are
+#: the catalogue's `relation_<code>` (enrolment/messages/names.py).
+RELATIONS: dict[str, dict[str, str]] = view(
+    {code: f"relation_{code}" for code in ("head", "spouse", "child", "parent", "other")}
+)
 
 
 @dataclass(frozen=True)

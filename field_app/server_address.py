@@ -13,18 +13,10 @@ import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-MESSAGES = {
-    "address_invalid": {
-        "id": "Alamat server tidak valid. Contoh: https://bpjs.lomboktimurkab.go.id",
-        "en": "Not a valid server address. Example: https://bpjs.lomboktimurkab.go.id",
-    },
-    "address_insecure": {
-        "id": "Alamat server harus diawali https:// (http:// hanya untuk server di perangkat"
-        " ini sendiri). Tanyakan alamat yang benar ke koordinator.",
-        "en": "The server address must start with https:// (http:// only for a server on"
-        " this device itself). Ask the coordinator for the right address.",
-    },
-}
+from enrolment.messages import text, view
+
+# Its texts are the catalogue's (enrolment/messages/app.py); MESSAGES views them.
+MESSAGES = view(("address_invalid", "address_insecure"))
 
 
 @dataclass(frozen=True)
@@ -42,7 +34,7 @@ class AddressCheck:
 
     def message(self, lang: str) -> str:
         """The problem in the officer's language ("id" or "en")."""
-        return MESSAGES[self.problem]["en" if lang == "en" else "id"] if self.problem else ""
+        return text(self.problem, lang) if self.problem else ""
 
 
 def is_loopback_host(host: str) -> bool:

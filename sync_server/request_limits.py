@@ -29,7 +29,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from enrolment.protocol import PAIR_PATH, PROTO
+from enrolment.messages import texts
+from enrolment.protocol import PAIR_PATH
+from sync_server.api.errors import error_body
 from sync_server.config import Settings
 from sync_server.web.templating import render
 
@@ -136,15 +138,15 @@ def _content_length(scope: Scope) -> int | None:
 
 def too_large_response(scope: Scope, limit: int) -> Response:
     """413: the protocol's error object, or a desk page under /desk."""
+    # The catalogue's body_over_limit, which names the limit; the wire code stays.
     size = human_size(limit)
-    id_text = f"Data kiriman terlalu besar (maksimal {size})."
-    en_text = f"The request body is too large (at most {size})."
     if scope["path"].startswith("/desk"):
+        id_text, en_text = texts("body_over_limit", size=size)
         context = {"status": 413, "message_id": id_text, "message_en": en_text}
         response: Response = render(Request(scope), "error.html", context, status=413)
     else:
-        error = {"code": "body_too_large", "id": id_text, "en": en_text}
-        response = JSONResponse({"proto": PROTO, "error": error}, status_code=413)
+        body = error_body("body_too_large", message="body_over_limit", size=size)
+        response = JSONResponse(body, status_code=413)
     response.headers["Connection"] = "close"  # the rest of the body is not read
     return response
 

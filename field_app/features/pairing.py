@@ -14,13 +14,6 @@ from field_app.server_address import check_server_address
 from field_app.session import Session
 
 DEFAULT_SERVER = "http://127.0.0.1:8700"  # the demo server of ./run.sh
-# The server's answer to too many wrong pairing codes from this network (429).
-PAIRING_THROTTLED = {
-    "id": "Terlalu banyak kode yang salah dari jaringan ini. Tunggu beberapa menit, lalu coba"
-    " lagi dengan kode dari koordinator.",
-    "en": "Too many wrong codes from this network. Wait a few minutes, then try again with"
-    " the coordinator's code.",
-}
 
 
 @ft.observable
@@ -71,5 +64,5 @@ async def pair(session: Session, inputs: PairingInputs) -> None:
 def _pairing_error(exc: sync_client.SyncError, lang: str) -> str:
     """The officer's message for a failed pairing (a throttled one says to wait)."""
     if exc.kind == "pairing_invalid" and exc.detail == "too_many_attempts":
-        return PAIRING_THROTTLED["en" if lang == "en" else "id"]
+        return t("err_pairing_throttled", lang)
     return t(f"err_{exc.kind}", lang)

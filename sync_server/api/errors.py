@@ -1,12 +1,12 @@
 """The protocol's error replies: `{"proto": 1, "error": {"code", "id", "en"}}`.
 
 Every failure a client can see goes through here, so none of them is an HTML
-page or a traceback, and each carries Bahasa Indonesia and English text.
+page or a traceback, and each carries Bahasa Indonesia and English text: the texts of
+its code in the message catalogue (`enrolment.messages`, part `api.py`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
 from fastapi import FastAPI, Request
@@ -16,83 +16,10 @@ from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
+from enrolment.messages import has, texts
 from enrolment.protocol import PROTO
 
 log = logging.getLogger(__name__)
-
-MESSAGES: dict[str, tuple[str, str]] = {
-    "pairing_code_invalid": (
-        "Kode pemasangan salah, sudah dipakai, atau kedaluwarsa.",
-        "The pairing code is wrong, already used, or expired.",
-    ),
-    "unauthorized": (
-        "Perangkat belum dipasangkan atau tokennya tidak berlaku.",
-        "The device is not paired or its token is not valid.",
-    ),
-    "body_too_large": ("Data kiriman terlalu besar.", "The request body is too large."),
-    "bad_encoding": (
-        "Kompresi data tidak dikenal atau rusak.",
-        "The body's compression is unknown or corrupt.",
-    ),
-    "not_json": ("Data kiriman bukan JSON yang benar.", "The request body is not valid JSON."),
-    "not_reconcile": (
-        "Data kiriman bukan permintaan rekonsiliasi yang benar.",
-        "The body is not a valid reconciliation request.",
-    ),
-    "not_push": (
-        "Data kiriman bukan paket sinkronisasi versi 1.",
-        "The body is not a protocol-1 push.",
-    ),
-    "too_many_records": (
-        "Terlalu banyak data dalam satu kiriman (maksimal {n}).",
-        "Too many records in one push (at most {n}).",
-    ),
-    "bad_cursor": (
-        "Posisi sinkronisasi tidak dikenal; ulangi dari awal.",
-        "Unknown sync cursor; start again without one.",
-    ),
-    "bad_kecamatan": (
-        "Kode kecamatan tidak dikenal (contoh: 52.03.07).",
-        "Unknown kecamatan code (e.g. 52.03.07).",
-    ),
-    # Card printing (GET /api/v1/cards/batch.pdf)
-    "bad_desa": (
-        "Kode desa tidak dikenal (contoh: 52.03.07.1001).",
-        "Unknown desa code (e.g. 52.03.07.1001).",
-    ),
-    "bad_selection": (
-        "Pilih satu kecamatan atau desa, nomor seri kartu, atau tanggal cetak ulang.",
-        "Choose one kecamatan or desa, card serials, or a reprint date.",
-    ),
-    "no_cards": ("Tidak ada kartu untuk dicetak.", "There are no cards to print."),
-    "batch_too_large": (
-        "Terlalu banyak kartu ({n}) untuk satu unduhan (maksimal {max}); cetak per desa"
-        " atau pakai perintah print-cards.",
-        "Too many cards ({n}) for one download (at most {max}); print by desa or use the"
-        " print-cards command.",
-    ),
-    "bad_request": ("Permintaan tidak valid.", "Bad request."),
-    "invalid_request": ("Permintaan tidak valid: {detail}.", "Invalid request: {detail}."),
-    "not_found": ("Tidak ditemukan.", "Not found."),
-    "method_not_allowed": ("Metode tidak diizinkan.", "Method not allowed."),
-    "http_error": ("Permintaan gagal.", "The request failed."),
-    "too_many_attempts": (
-        "Terlalu banyak percobaan; tunggu sebentar lalu coba lagi.",
-        "Too many attempts; wait a while, then try again.",
-    ),
-    "busy": (
-        "Server sedang sibuk; data tersimpan di tablet dan akan dikirim ulang.",
-        "The server is busy; the data is kept on the tablet and will be sent again.",
-    ),
-    "client_disconnected": (
-        "Kiriman terputus sebelum diterima lengkap; kirim ulang.",
-        "The upload was cut off before it arrived in full; send it again.",
-    ),
-    "internal": (
-        "Terjadi kesalahan di server. Silakan coba lagi nanti.",
-        "Something went wrong on the server. Please try again later.",
-    ),
-}
 
 
 class ApiError(Exception):
@@ -107,10 +34,11 @@ class ApiError(Exception):
 
 
 def error_body(code: str, **params: object) -> dict:
-    """The JSON body of an error reply with `code`, texts filled from `params`."""
-    id_text, en_text = MESSAGES.get(code, MESSAGES["http_error"])
-    with contextlib.suppress(KeyError, IndexError):  # a missing parameter keeps the template
-        id_text, en_text = id_text.format(**params), en_text.format(**params)
+    """The JSON body of an error reply with `code`, texts filled from `params` (a missing
+    parameter keeps the template). `message` names another catalogue entry than `code`
+    for the texts; a code the catalogue lacks gets the texts of `http_error`."""
+    message = str(params.pop("message", code))
+    id_text, en_text = texts(message if has(message) else "http_error", **params)
     return {"proto": PROTO, "error": {"code": code, "id": id_text, "en": en_text}}
 
 

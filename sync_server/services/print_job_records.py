@@ -10,25 +10,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from enrolment.messages import slashed
 from sync_server.services.card_batches import PER_PAGE, area_labels
 
 RUNNING, DONE, FAILED = "running", "done", "failed"
 
+#: Why a job failed, "Indonesia / English" as its state file keeps it: the catalogue's
+#: `print_<code>` (enrolment/messages/desk.py).
 MESSAGES = {
-    "no_cards": "Tidak ada kartu untuk dicetak / There are no cards to print",
-    "batch_too_large": "Terlalu banyak kartu untuk satu PDF / Too many cards for one PDF",
-    "stopped": (
-        "Dihentikan karena server dimatikan; cetak lagi dari halaman Kartu"
-        " / Stopped because the server shut down; print again from the Cards page"
-    ),
-    "interrupted": (
-        "Terputus karena server dimulai ulang; cetak lagi dari halaman Kartu"
-        " / Interrupted by a server restart; print again from the Cards page"
-    ),
-    "internal": (
-        "PDF gagal dibuat; coba lagi, atau hubungi administrator"
-        " / The PDF could not be made; try again, or call the administrator"
-    ),
+    code: slashed(f"print_{code}")
+    for code in ("no_cards", "batch_too_large", "stopped", "interrupted", "internal")
 }
 
 
@@ -70,7 +61,7 @@ class Selection:
         parts = area_labels(kecamatan=self.kecamatan, desa=self.desa)
         if self.reprints_since:
             day = f"{self.reprints_since:%d-%m-%Y}"
-            parts.append(f"Cetak ulang sejak {day} / Reprints since {day}")
+            parts.append(slashed("print_reprints_since", day=day))
         return " — ".join(parts)
 
 

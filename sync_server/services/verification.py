@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from enrolment.areas import village_label
 from enrolment.card_token import CardClaims, CardTokenError, verify
+from enrolment.messages import has, texts
 from enrolment.nik import mask_nik
 from enrolment.records import same_name
 from enrolment.segments import segment_name
@@ -18,58 +19,9 @@ from sync_server.services.signing import public_keys
 
 VALID, EXPIRED, REVOKED, NOT_GENUINE = "valid", "expired", "revoked", "not_genuine"
 
-STATUS_TEXT: dict[str, tuple[str, str]] = {
-    VALID: ("KARTU ASLI DAN BERLAKU", "Genuine and valid card"),
-    EXPIRED: ("KARTU ASLI, MASA BERLAKU HABIS", "Genuine card, expired"),
-    REVOKED: ("KARTU SUDAH DICABUT", "This card has been revoked"),
-    NOT_GENUINE: ("KARTU TIDAK ASLI", "Not a genuine card"),
-}
-
-# Every verdict carries a reason code (stable, for machines) and its text (for people).
-REASON_TEXT: dict[str, tuple[str, str]] = {
-    # valid
-    "active": (
-        "Tanda tangan digital cocok, kartu aktif dan masih berlaku.",
-        "The digital signature matches; the card is active and in date.",
-    ),
-    # expired
-    "expired": (
-        "Tanda tangan digital cocok, tetapi masa berlaku kartu sudah lewat.",
-        "The digital signature matches, but the card's validity has ended.",
-    ),
-    # revoked (the reason recorded when it was revoked)
-    "lost": ("Kartu dilaporkan hilang.", "The card was reported lost."),
-    "stolen": ("Kartu dilaporkan dicuri.", "The card was reported stolen."),
-    "data_error": (
-        "Data pada kartu salah; kartu ditarik.",
-        "The data on the card was wrong; the card was withdrawn.",
-    ),
-    "reissued": (
-        "Kartu baru telah diterbitkan untuk peserta ini; kartu ini tidak berlaku lagi.",
-        "A newer card was issued to this member; this one no longer counts.",
-    ),
-    # not genuine
-    "malformed": (
-        "Kode pada kartu rusak, tidak lengkap, atau bukan kode kartu peserta.",
-        "The code is damaged, incomplete, or not a membership-card code.",
-    ),
-    "bad_signature": (
-        "Tanda tangan digital tidak cocok: data kartu telah diubah.",
-        "The digital signature does not match: the card's data was altered.",
-    ),
-    "unknown_key": (
-        "Kartu ditandatangani dengan kunci yang tidak dikenal program ini.",
-        "The card was signed with a key this programme does not know.",
-    ),
-    "unknown_card": (
-        "Kartu tidak ada dalam data program ini.",
-        "The card is not in this programme's records.",
-    ),
-}
-
-
-_REVOKED_OTHER = ("Kartu telah dicabut oleh petugas.", "The card was revoked by the office.")
-_UNKNOWN = ("Kartu tidak dapat diperiksa.", "The card could not be checked.")
+# Every verdict carries a reason code (stable, for machines) and its text (for people):
+# the catalogue's verify_status_<status> and verify_reason_<reason>
+# (enrolment/messages/cards.py).
 
 
 @dataclass(frozen=True)
@@ -77,7 +29,7 @@ class Verification:
     """The verdict on a token, with what may be shown publicly about the holder."""
 
     status: str
-    reason: str  # a key of REASON_TEXT
+    reason: str  # verify_reason_<reason> in the message catalogue
     claims: CardClaims | None = None
     nik_masked: str = ""
     revoked_on: date | None = None
@@ -85,13 +37,18 @@ class Verification:
     @property
     def headline(self) -> tuple[str, str]:
         """The status in Bahasa Indonesia and English."""
-        return STATUS_TEXT[self.status]
+        return texts(f"verify_status_{self.status}")
 
     @property
     def explanation(self) -> tuple[str, str]:
         """Why, in Bahasa Indonesia and English."""
         # A reason recorded by some other path (e.g. the desk) still gets a sentence.
-        return REASON_TEXT.get(self.reason, _REVOKED_OTHER if self.status == REVOKED else _UNKNOWN)
+        reason = f"verify_reason_{self.reason}"
+        if not has(reason):
+            reason = (
+                "verify_reason_revoked_other" if self.status == REVOKED else "verify_reason_unknown"
+            )
+        return texts(reason)
 
     def to_json(self) -> dict:
         """The verdict as served at /api/v1/verify/{token}. Never the full NIK."""

@@ -2,11 +2,11 @@
 
 The API's handlers (sync_server/api/errors.py) are installed first; these wrap them and
 take over only for /desk paths, so no desk mistake ever shows JSON or a traceback.
+A page's texts are the catalogue's `desk_<code>` (enrolment/messages/desk.py).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from typing import Any
 
@@ -15,24 +15,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from enrolment.messages import has, texts
 from sync_server.web.templating import render
 
 log = logging.getLogger(__name__)
 PREFIX = "/desk"
-
-MESSAGES: dict[str, tuple[str, str]] = {
-    "csrf": (
-        "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.",
-        "The form expired or is not valid. Reload the page and try again.",
-    ),
-    "forbidden": ("Anda tidak berhak membuka halaman ini.", "You may not open this page."),
-    "not_found": ("Halaman atau data tidak ditemukan.", "Page or record not found."),
-    "bad_input": ("Isian tidak valid: {detail}.", "Invalid input: {detail}."),
-    "internal": (
-        "Terjadi kesalahan di server. Silakan coba lagi.",
-        "Something went wrong on the server. Please try again.",
-    ),
-}
 
 
 class LoginRequired(Exception):
@@ -50,10 +37,10 @@ class DeskError(Exception):
 
 
 def error_page(request: Request, status: int, code: str, **params: Any) -> Response:
-    """A small bilingual error page."""
-    id_text, en_text = MESSAGES.get(code, MESSAGES["bad_input"])
-    with contextlib.suppress(KeyError, IndexError):  # a missing parameter keeps the template
-        id_text, en_text = id_text.format(**params), en_text.format(**params)
+    """A small bilingual error page: the texts of `desk_<code>` (of `desk_bad_input` for a
+    code the catalogue lacks), a missing parameter keeping the template."""
+    message = f"desk_{code}"
+    id_text, en_text = texts(message if has(message) else "desk_bad_input", **params)
     return render(
         request,
         "error.html",

@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from enrolment.contributions import format_rupiah
+from enrolment.messages import slashed, text, texts
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "desk"
 STATIC = Path(__file__).resolve().parents[1] / "static"
@@ -42,14 +43,18 @@ def _when(value: datetime | date | None) -> str:
 
 _env.filters.update(num=_num, pct=_pct, when=_when, rupiah=format_rupiah)
 
+# Templates may look texts up themselves: {{ text("desk_not_found", "en") }} (the codes
+# they name are checked by tests/unit/test_message_catalogue.py).
+_env.globals.update(text=text, texts=texts, slashed=slashed)
+
 NAV = (
-    ("/desk/", "Cakupan", "Coverage"),
-    ("/desk/review", "Tinjauan", "Review"),
-    ("/desk/devices", "Tablet", "Devices"),
-    ("/desk/cards", "Kartu", "Cards"),
-    ("/desk/money", "Iuran", "Money"),
-    ("/desk/exports", "Ekspor/Impor", "Export/Import"),
-    ("/desk/audit", "Log audit", "Audit log"),
+    ("/desk/", *texts("nav_coverage")),
+    ("/desk/review", *texts("nav_review")),
+    ("/desk/devices", *texts("nav_devices")),
+    ("/desk/cards", *texts("nav_cards")),
+    ("/desk/money", *texts("nav_money")),
+    ("/desk/exports", *texts("nav_exports")),
+    ("/desk/audit", *texts("nav_audit")),
 )
 
 

@@ -1,0 +1,190 @@
+"""The coordinators' desk (server-rendered pages under /desk) and the server's command
+line. Desk pages show "Indonesia / English" lines (`enrolment.messages.slashed`) or both
+texts on an error page (`sync_server.web.errors`). Codes carry the page's prefix, since
+the same short code (`internal`, `not_found`, `no_cards`, `busy`) means another text to
+the API."""
+
+from __future__ import annotations
+
+DESK: dict[str, dict[str, str]] = {
+    # The menu of every desk page (web/templating.py).
+    "nav_coverage": {"id": "Cakupan", "en": "Coverage"},
+    "nav_review": {"id": "Tinjauan", "en": "Review"},
+    "nav_devices": {"id": "Tablet", "en": "Devices"},
+    "nav_cards": {"id": "Kartu", "en": "Cards"},
+    "nav_money": {"id": "Iuran", "en": "Money"},
+    "nav_exports": {"id": "Ekspor/Impor", "en": "Export/Import"},
+    "nav_audit": {"id": "Log audit", "en": "Audit log"},
+    # Error pages (sync_server/web/errors.py: DeskError(status, code) shows desk_<code>).
+    "desk_csrf": {
+        "id": "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.",
+        "en": "The form expired or is not valid. Reload the page and try again.",
+    },
+    "desk_forbidden": {
+        "id": "Anda tidak berhak membuka halaman ini.",
+        "en": "You may not open this page.",
+    },
+    "desk_not_found": {
+        "id": "Halaman atau data tidak ditemukan.",
+        "en": "Page or record not found.",
+    },
+    "desk_bad_input": {"id": "Isian tidak valid: {detail}.", "en": "Invalid input: {detail}."},
+    "desk_internal": {
+        "id": "Terjadi kesalahan di server. Silakan coba lagi.",
+        "en": "Something went wrong on the server. Please try again.",
+    },
+    # Batch print jobs (services/print_job_records.py: a failed job's message).
+    "print_no_cards": {"id": "Tidak ada kartu untuk dicetak", "en": "There are no cards to print"},
+    "print_batch_too_large": {
+        "id": "Terlalu banyak kartu untuk satu PDF",
+        "en": "Too many cards for one PDF",
+    },
+    "print_stopped": {
+        "id": "Dihentikan karena server dimatikan; cetak lagi dari halaman Kartu",
+        "en": "Stopped because the server shut down; print again from the Cards page",
+    },
+    "print_interrupted": {
+        "id": "Terputus karena server dimulai ulang; cetak lagi dari halaman Kartu",
+        "en": "Interrupted by a server restart; print again from the Cards page",
+    },
+    "print_internal": {
+        "id": "PDF gagal dibuat; coba lagi, atau hubungi administrator",
+        "en": "The PDF could not be made; try again, or call the administrator",
+    },
+    "print_reprints_since": {
+        "id": "Cetak ulang sejak {day}",
+        "en": "Reprints since {day}",
+    },
+    # Accounts (AccountError codes, as account_<code>; web/routes/auth.py, accounts.py and
+    # the create-admin command).
+    "account_username_invalid": {
+        "id": "Nama pengguna: 2–64 huruf kecil, angka, . _ -",
+        "en": "2–64 lowercase letters, digits, . _ -",
+    },
+    "account_password_short": {
+        "id": "Kata sandi minimal 10 karakter",
+        "en": "Password needs at least 10 characters",
+    },
+    "account_role_invalid": {"id": "Peran tidak dikenal", "en": "Unknown role"},
+    "account_username_taken": {"id": "Nama pengguna sudah dipakai", "en": "Username already taken"},
+    "account_self": {
+        "id": "Akun sendiri tidak bisa dinonaktifkan di sini",
+        "en": "You cannot disable your own account",
+    },
+    "account_last_admin": {
+        "id": "Administrator aktif terakhir tidak bisa dinonaktifkan",
+        "en": "The last enabled administrator cannot be disabled",
+    },
+    "account_password_mismatch": {
+        "id": "Kata sandi baru dan ulangannya berbeda",
+        "en": "The new password and its repetition differ",
+    },
+    "account_current_wrong": {
+        "id": "Kata sandi saat ini salah",
+        "en": "The current password is wrong",
+    },
+    "account_user_unknown": {"id": "Akun tidak ditemukan", "en": "Account not found"},
+    "login_wrong": {
+        "id": "Nama pengguna atau kata sandi salah",
+        "en": "Wrong username or password",
+    },
+    "login_busy": {
+        "id": "Server sedang sibuk memeriksa kata sandi. Coba lagi sebentar lagi.",
+        "en": "The server is busy checking passwords. Try again in a moment.",
+    },
+    "login_wait_seconds": {
+        "id": "Terlalu banyak percobaan yang gagal. Coba lagi dalam {n} detik.",
+        "en": "Too many failed attempts. Try again in {n} seconds.",
+    },
+    "login_wait_minutes": {
+        "id": "Terlalu banyak percobaan yang gagal. Coba lagi dalam {n} menit.",
+        "en": "Too many failed attempts. Try again in {n} minutes.",
+    },
+    # The create-admin command (desk_cli.py); its refusals are the account_<code> texts.
+    "cli_passwords_differ": {"id": "kata sandi berbeda", "en": "passwords differ"},
+    "cli_admin_created": {
+        "id": "administrator {name} dibuat",
+        "en": "administrator {name} created",
+    },
+    # The KPJ upload (ImportFileError codes, as kpj_<code>; web/routes/exports.py).
+    "kpj_file_unreadable": {
+        "id": "Berkas tidak bisa dibaca (xlsx atau csv)",
+        "en": "File unreadable (xlsx or csv)",
+    },
+    "kpj_no_header": {
+        "id": "Baris pertama harus memuat kolom NIK dan KPJ",
+        "en": "First row must name NIK and KPJ",
+    },
+    "kpj_too_many_rows": {
+        "id": "Terlalu banyak baris (maks. 100.000)",
+        "en": "Too many rows (max 100,000)",
+    },
+    "kpj_file_expands": {
+        "id": "Isi berkas terlalu besar setelah dibuka (berkas zip yang dipadatkan berlebihan)",
+        "en": "The file unpacks into too much data (an over-compressed zip)",
+    },
+    "kpj_too_large": {"id": "Berkas terlalu besar (maks. 5 MB)", "en": "File too large (max 5 MB)"},
+    # The Cards page (web/routes/cards.py): revocation reasons, batch and revocation errors.
+    "revoke_reason_lost": {"id": "Hilang", "en": "Lost"},
+    "revoke_reason_stolen": {"id": "Dicuri", "en": "Stolen"},
+    "revoke_reason_data_error": {"id": "Data salah", "en": "Wrong data"},
+    "cards_bad_selection": {
+        "id": "Pilih satu kecamatan atau desa",
+        "en": "Choose one kecamatan or village",
+    },
+    "cards_bad_kecamatan": {"id": "Kecamatan tidak dikenal", "en": "Unknown kecamatan"},
+    "cards_bad_desa": {"id": "Desa tidak dikenal", "en": "Unknown village"},
+    "cards_bad_date": {
+        "id": "Tanggal tidak valid (contoh: 2026-11-01)",
+        "en": "Invalid date (e.g. 2026-11-01)",
+    },
+    "cards_no_cards": {
+        "id": "Tidak ada kartu aktif di wilayah ini",
+        "en": "No active cards in this area",
+    },
+    "cards_no_reprints": {
+        "id": "Tidak ada kartu yang diterbitkan ulang sejak tanggal itu",
+        "en": "No cards were reissued since that date",
+    },
+    "cards_batch_too_large": {
+        "id": "Terlalu banyak kartu ({n}) untuk satu PDF, maksimal {max}; cetak per kecamatan",
+        "en": "Too many cards ({n}) for one PDF, at most {max}; print by kecamatan",
+    },
+    "cards_busy": {
+        "id": "Batch lain sedang dicetak; tunggu sampai selesai lalu coba lagi",
+        "en": "Another batch is printing; wait until it is done, then try again",
+    },
+    "cards_bad_reason": {"id": "Pilih alasan", "en": "Choose a reason"},
+    "cards_unknown_card": {"id": "Nomor seri kartu tidak dikenal", "en": "Unknown card serial"},
+    "cards_already_revoked": {"id": "Kartu sudah dicabut", "en": "The card is already revoked"},
+    "cards_unknown_member": {"id": "Nomor anggota tidak dikenal", "en": "Unknown member number"},
+    "cards_revoked_done": {"id": "Kartu {number} dicabut", "en": "Card {number} revoked"},
+    "cards_reissued_done": {
+        "id": "Kartu baru {serial} untuk {member}",
+        "en": "New card {serial} for {member}",
+    },
+    # The review queue (DecisionError codes, as review_<code>; web/routes/review.py).
+    "review_bad_action": {
+        "id": "Keputusan ini tidak berlaku untuk jenis ini",
+        "en": "Not possible for this kind",
+    },
+    "review_reason_required": {
+        "id": "Tuliskan alasan (minimal 3 huruf)",
+        "en": "Give a reason (3+ characters)",
+    },
+    "review_already_decided": {
+        "id": "Sudah diputuskan oleh orang lain",
+        "en": "Already decided by someone else",
+    },
+    "review_side_member": {"id": "Anggota terdaftar", "en": "Enrolled member"},
+    "review_side_sent": {"id": "Data kiriman tablet", "en": "Submitted by tablet"},
+    "review_side_other": {"id": "Anggota lain", "en": "Other member"},
+    # The record fields the desk reports (services/reported_fields.py): col_<member column>.
+    "col_income": {"id": "Penghasilan per bulan", "en": "Monthly income"},
+    "col_funding": {"id": "Sumber dana iuran", "en": "Who pays"},
+    "col_jht": {"id": "Ikut JHT", "en": "JHT (old-age savings)"},
+    "col_household_kk": {"id": "Nomor KK", "en": "Family card (KK) no."},
+    "col_household_relation": {"id": "Hubungan keluarga", "en": "Family relation"},
+    "yes": {"id": "Ya", "en": "Yes"},
+    "no": {"id": "Tidak", "en": "No"},
+}
