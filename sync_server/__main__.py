@@ -20,14 +20,12 @@ import logging
 import os
 import sys
 
-from sqlmodel import Session
-
 from sync_server.backup_cli import COMMANDS as BACKUP_COMMANDS
 from sync_server.backup_cli import add_backup_commands, run_backup_command
 from sync_server.cards_cli import COMMANDS as CARD_COMMANDS
 from sync_server.cards_cli import add_card_commands, run_card_command
 from sync_server.config import Settings
-from sync_server.db import make_engine, migrate
+from sync_server.db import make_engine, migrate, unit_of_work
 from sync_server.services.devices import AreaError, create_pairing_code, parse_area
 
 
@@ -109,7 +107,7 @@ def _pair(settings: Settings, name: str, kecamatan: str) -> int:
         print("no --kecamatan: the tablet sees its own records only", file=sys.stderr)
     engine = make_engine(settings.database_url)
     try:
-        with Session(engine) as session:
+        with unit_of_work(engine) as session:  # the command is one unit of work
             code = create_pairing_code(
                 session=session, secret_key=settings.secret_key, name=name, area=area
             )

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from sync_server.config import Settings
-from sync_server.db import make_engine, migrate
+from sync_server.db import make_engine, migrate, unit_of_work
 from sync_server.services.server_identity import load_identity, start_generation
 
 COMMANDS = ("backup", "restore")
@@ -55,7 +55,7 @@ def run_backup_command(args: argparse.Namespace, settings: Settings) -> int:
     migrate(settings.database_url)
     engine = make_engine(settings.database_url)
     try:
-        with Session(engine) as session:
+        with unit_of_work(engine) as session:  # the restore's last step, committed
             identity = start_generation(session, at_least=used)
     finally:
         engine.dispose()

@@ -106,7 +106,7 @@ def _revoke(session: Session, args: argparse.Namespace, _settings: Settings) -> 
     except RevocationError as exc:
         print(f"revoke-card: {exc.code}", file=sys.stderr)
         return 1
-    session.commit()
+    session.commit()  # a CLI command is its own unit of work: committed before it says done
     print(f"card {args.serial} revoked ({args.reason})", file=sys.stderr)
     return 0
 
@@ -122,7 +122,7 @@ def _reissue(session: Session, args: argparse.Namespace, settings: Settings) -> 
     except RevocationError as exc:
         print(f"reissue-card: {exc.code}", file=sys.stderr)
         return 1
-    session.commit()
+    session.commit()  # a CLI command is its own unit of work: committed before it says done
     # The serial alone on stdout, so scripts can capture it (like `pair`'s code).
     print(f"new card for {member_number(member_id)}:", file=sys.stderr)
     print(card.id)
@@ -131,6 +131,7 @@ def _reissue(session: Session, args: argparse.Namespace, settings: Settings) -> 
 
 def _rotate(session: Session, _args: argparse.Namespace, settings: Settings) -> int:
     kid = rotate_key(session=session, secret_key=settings.secret_key)
+    session.commit()  # a CLI command is its own unit of work: committed before it says done
     print(f"active signing key is now {kid}; earlier keys stay published", file=sys.stderr)
     print(kid)
     return 0

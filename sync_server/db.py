@@ -14,6 +14,8 @@ they carry NIKs and names.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +55,7 @@ def make_engine(url: str) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
+        event.listen(engine.pool, "checkin", _sqlite_on_checkin)
         return engine
     return create_engine(
         url,
@@ -68,6 +71,20 @@ def read_session(engine: Engine) -> SQLModelSession:
     it never takes (or waits for) the write lock. Writing through it may fail with
     `database is locked`; use an ordinary Session to write."""
     return SQLModelSession(engine.execution_options(**{_DEFERRED: True}))
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[SQLModelSession]:
+    """One unit of work: a session whose writes are committed when the block ends
+    normally and rolled back when it raises (closing the session rolls back).
+
+    The one place writes are committed: a request's transaction
+    (`sync_server.dependencies.get_session`), a CLI command, the server's startup.
+    Services only write; exceptions are listed in tests/unit/test_unit_of_work.py.
+    """
+    with SQLModelSession(engine) as session:
+        yield session
+        session.commit()
 
 
 def _create_private_file(url: str) -> None:
@@ -95,6 +112,14 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cur.execute("PRAGMA synchronous=FULL")  # an acknowledged push survives power loss
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+
+
+def _sqlite_on_checkin(dbapi_connection: Any, _record: Any) -> None:
+    # A COMMIT that failed (a deferred constraint, a full disk) leaves SQLite's own
+    # transaction open while SQLAlchemy counts it as ended, and skips its reset: the next
+    # user of the pooled connection would fail to BEGIN and hold the write lock meanwhile.
+    if dbapi_connection is not None and dbapi_connection.in_transaction:
+        dbapi_connection.rollback()
 
 
 def _sqlite_on_begin(conn: Any) -> None:

@@ -40,7 +40,7 @@ def create_admin(settings: Settings, username: str, display_name: str, from_stdi
                 display_name=display_name,
             )
             audit(session, None, "user_create", f"user:{user.username}", "CLI create-admin")
-            session.commit()
+            session.commit()  # a CLI command is its own unit of work
             name = user.username
     except AccountError as exc:
         print(_MESSAGES.get(exc.code, exc.code), file=sys.stderr)

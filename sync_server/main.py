@@ -7,13 +7,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
-from sqlmodel import Session
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES
 
 from sync_server.api.errors import install_error_handlers
 from sync_server.api.routes import cards, devices, health, review, sync, verify
 from sync_server.config import Settings
-from sync_server.db import make_engine
+from sync_server.db import make_engine, unit_of_work
 from sync_server.request_limits import install_body_limits
 from sync_server.services.print_jobs import PrintJobs
 from sync_server.services.server_identity import load_identity
@@ -32,7 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        with Session(engine) as session:
+        with unit_of_work(engine) as session:  # startup: its own unit of work
             app.state.signers = SignerCache(
                 settings.secret_key,
                 load_or_create_signer(session=session, secret_key=settings.secret_key),

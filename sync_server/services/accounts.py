@@ -212,7 +212,6 @@ def start_session(*, session: Session, user: User) -> tuple[str, str]:
             expires_at=now + SESSION_LIFETIME,
         )
     )
-    session.commit()
     return token, csrf
 
 
@@ -246,4 +245,3 @@ def end_session(*, session: Session, token: str) -> None:
     session.exec(  # type: ignore[call-overload]
         delete(UserSession).where(UserSession.token_hash == hash_token(token))
     )
-    session.commit()

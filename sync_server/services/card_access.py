@@ -50,8 +50,9 @@ class CardRefused(Exception):
 def device_card(
     *, session: Session, device: Device, member_no: str, fmt: str
 ) -> tuple[Member, CardClaims]:
-    """The member and claims of the active card `device` may download; audited and
-    committed. Raises CardRefused otherwise (refusals of a real member audited too)."""
+    """The member and claims of the active card `device` may download; audited. Raises
+    CardRefused otherwise (refusals of a real member audited too: the caller answers the
+    refusal rather than raising, so the request's unit of work keeps that entry)."""
     member_id = parse_member_number(member_no)
     member = session.get(Member, member_id) if member_id else None
     if member is None or member.id is None:
@@ -60,10 +61,8 @@ def device_card(
         claims = _active_claims(session, device, member)
     except CardRefused as refused:
         _audit(session, device, "card_download_refused", member, fmt, refused.code)
-        session.commit()
         raise
     _audit(session, device, "card_download", member, fmt, "", serial=claims.serial)
-    session.commit()
     return member, claims
 
 

@@ -42,13 +42,17 @@ def hold_writer_lock(session: Session) -> None:
 def stable_bounds(session: Session) -> tuple[int, int]:
     """(highest change id, highest member id) such that nothing lower can still appear.
 
-    Ends the session's transaction, so the exclusive lock is held only for this read.
+    Ends the session's transaction, so the exclusive lock is held only for this read:
+    call it before the transaction writes anything. It is rolled back, not committed
+    (this read wrote nothing), so the request's unit of work stays the one that commits.
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_FEED_LOCK})
     change_id = session.execute(select(func.coalesce(func.max(Change.id), 0))).scalar_one()
     member_id = session.execute(select(func.coalesce(func.max(Member.id), 0))).scalar_one()
-    session.commit()
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("stable_bounds would end a transaction that has writes")
+    session.rollback()
     return int(change_id), int(member_id)
 
 

@@ -99,5 +99,4 @@ def revoke_device(*, session: Session, device_id: int, user: User, reason: str) 
     device.revoked_at = utcnow()
     session.add(device)
     audit(session, user, "device_revoke", f"device:{device_id}", reason, {"name": device.name})
-    session.commit()
     return True

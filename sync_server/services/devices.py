@@ -24,6 +24,7 @@ from sqlmodel import Session, select, update
 from enrolment import areas
 from sync_server.models import Device, PairingCode, User, utcnow
 from sync_server.services.audit import audit
+from sync_server.services.pairing_codes import outstanding
 
 # No 0/O, 1/I/L: codes are read aloud and typed on tablets.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -80,7 +81,6 @@ def set_device_area(*, session: Session, device_id: int, area: list[str], user: 
         f"device:{device_id}",
         details={"name": device.name, "from": area_codes(before), "to": area},
     )
-    session.commit()
     return True
 
 
@@ -118,7 +118,6 @@ def create_pairing_code(
             expires_at=now + CODE_VALIDITY,
         )
     )
-    session.commit()
     return f"{raw[:4]}-{raw[4:]}"
 
 
@@ -134,16 +133,11 @@ def redeem_pairing_code(
     code_hash = hash_code(code, secret_key)
     claimed = session.exec(
         update(PairingCode)
-        .where(
-            PairingCode.code_hash == code_hash,
-            PairingCode.used_at.is_(None),  # type: ignore[union-attr]
-            PairingCode.expires_at > now,
-        )
+        .where(PairingCode.code_hash == code_hash, *outstanding(now))
         .values(used_at=now)
     )
     if claimed.rowcount != 1:
-        session.rollback()
-        return None
+        return None  # nothing changed
     area = session.exec(select(PairingCode.area).where(PairingCode.code_hash == code_hash)).one()
     token = secrets.token_urlsafe(32)
     device = Device(
@@ -154,7 +148,6 @@ def redeem_pairing_code(
     session.exec(
         update(PairingCode).where(PairingCode.code_hash == code_hash).values(device_id=device.id)
     )
-    session.commit()
     session.refresh(device)
     return device, token
 

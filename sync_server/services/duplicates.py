@@ -115,12 +115,11 @@ def load_people(session: Session) -> list[PersonRow]:
 
 
 def scan(*, session: Session, user: User | None) -> ScanResult:
-    """Search all members, store new pairs as open review items, commit, and say how many."""
+    """Search all members, store new pairs as open review items, and say how many."""
     started = time.perf_counter()
     candidates = find_candidates(load_people(session))
     stored = store_candidates(session, candidates)
     audit(session, user, "duplicate_scan", "", "", {"found": len(candidates), "new": stored})
-    session.commit()
     return ScanResult(len(candidates), stored, time.perf_counter() - started)
 
 

@@ -161,7 +161,7 @@ def _cell(value: object) -> str:
 def store_kpj(
     *, session: Session, filename: str, rows: list[tuple[int, str, str]], user: User
 ) -> ImportReport:
-    """Store the KPJ of every good row of `rows` (from `read_rows`); audit and commit."""
+    """Store the KPJ of every good row of `rows` (from `read_rows`); audited."""
     report = ImportReport(rows=len(rows))
     wellformed: list[tuple[int, str, str]] = []
     for line, nik, kpj in rows:
@@ -205,5 +205,4 @@ def store_kpj(
         "",
         {"rows": report.rows, "stored": report.stored, "bad": len(report.bad)},
     )
-    session.commit()
     return report

@@ -113,11 +113,10 @@ def member_rows(*, session: Session, flt: ExportFilter) -> list[list[object]]:
 def export_members(
     *, session: Session, flt: ExportFilter, fmt: str, user: User
 ) -> tuple[bytes, int]:
-    """The file (`csv` or `xlsx`) and its row count; the export is audited and committed."""
+    """The file (`csv` or `xlsx`) and its row count; the export is audited."""
     rows = member_rows(session=session, flt=flt)
     body = _xlsx(rows) if fmt == "xlsx" else _csv(rows)
     audit(session, user, "export_members", fmt, "", {**flt.describe(), "rows": len(rows)})
-    session.commit()
     return body, len(rows)
 
 

@@ -128,7 +128,6 @@ def pull(
     keys = key_set(session=session)
     if cards is not None:
         updates = [_with_card(u, cards) for u in updates]
-    session.commit()  # a card issued for a decided outcome is kept
     return encode_pull_reply(
         cursor=Cursor(change_to, member_to, kec_hash).encode(),
         keys=keys,

@@ -209,7 +209,7 @@ def _sent_side(title: str, sent: dict[str, Any], device_id: int) -> Side:
 
 
 def decide(*, session: Session, item_id: int, action: str, reason: str, user: User) -> str:
-    """Carry out `action` on an open item, audit it, commit; returns the new status.
+    """Carry out `action` on an open item, audit it; returns the new status.
 
     Raises DecisionError: not_found, already_decided, bad_action, reason_required.
     """
@@ -244,7 +244,6 @@ def decide(*, session: Session, item_id: int, action: str, reason: str, user: Us
     elif action != "keep":
         details.update(_decide_pair(session, item, sub, action, reason))
     audit(session, user, f"review_{action}", f"review:{item.id}", reason, details)
-    session.commit()
     return status
 
 

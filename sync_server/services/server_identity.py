@@ -95,7 +95,8 @@ def start_generation(session: Session, at_least: int = 0) -> ServerIdentity:
     """After a restore: the next generation, and its id block for members and cards.
 
     `at_least`: a generation known to have been used already (e.g. by the database
-    the restore replaced), so restoring the same backup twice still moves on.
+    the restore replaced), so restoring the same backup twice still moves on. The
+    caller (the restore command, one unit of work) commits.
     """
     current = load_identity(session)
     generation = max(current.generation, at_least) + 1
@@ -109,5 +110,4 @@ def start_generation(session: Session, at_least: int = 0) -> ServerIdentity:
                 sa.text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :v, false)"),
                 {"t": table, "v": floor},
             )
-    session.commit()
     return ServerIdentity(current.server_id, generation)

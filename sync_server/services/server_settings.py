@@ -25,7 +25,7 @@ def load_or_create(session: Session, name: str, make: bytes) -> bytes:
         .values(name=name, value=make, created_at=utcnow())
         .on_conflict_do_nothing(index_elements=["name"])
     )
-    session.commit()
+    session.commit()  # startup: created once, before any request, whoever wins the race
     return session.execute(
         select(ServerSetting.value).where(ServerSetting.name == name)
     ).scalar_one()

@@ -53,7 +53,7 @@ def load_or_create_signer(*, session: Session, secret_key: str) -> Signer:
             .values(**_new_key_values(FIRST_KID, secret_key))
             .on_conflict_do_nothing()
         )
-        session.commit()
+        session.commit()  # startup: the key exists for every worker before any request
         key = session.exec(select(SigningKey).where(SigningKey.active)).one()
     return _decrypt(key, secret_key)
 
@@ -123,7 +123,7 @@ _KID_NUMBER = re.compile(r"^k(\d+)$")
 
 
 def rotate_key(*, session: Session, secret_key: str) -> str:
-    """Make a new active signing key (`k<n+1>`) and retire the current one; commits.
+    """Make a new active signing key (`k<n+1>`) and retire the current one (the caller commits).
 
     Key ids stay short on purpose: the kid is inside every QR code. The retired key
     keeps its row (and stays in the key set), so cards it signed still verify.
@@ -134,7 +134,6 @@ def rotate_key(*, session: Session, secret_key: str) -> str:
     # Deactivate first: the one-active-key index would refuse the new row otherwise.
     session.execute(update(SigningKey).where(SigningKey.active).values(active=False))  # type: ignore[arg-type]
     session.add(SigningKey(**_new_key_values(kid, secret_key)))
-    session.commit()
     return kid
 
 

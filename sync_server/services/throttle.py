@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from sync_server.db import dialect_insert
+from sync_server.db import dialect_insert, read_session
 from sync_server.models import Throttle, utcnow
 
 _T = Throttle.__table__  # type: ignore[attr-defined]
@@ -103,6 +103,18 @@ def charge(session: Session, keys: dict[str, Policy], now: datetime | None = Non
             )
         )
     return Charge(locked=tuple(locked))
+
+
+def attempt(engine: sa.Engine, session: Session, keys: dict[str, Policy]) -> Charge:
+    """Let one attempt through the lockout, as sign-in and pairing both do: a key that is
+    blocked already is refused after a read in a deferred transaction (a refused flood
+    costs no write, nor SQLite's write lock); otherwise the attempt is charged on
+    `session` (the caller commits the charge before the slow or secret check runs)."""
+    with read_session(engine) as reader:
+        wait = blocked_for(reader, keys)
+    if wait:
+        return Charge(wait=wait)
+    return charge(session, keys)
 
 
 def sweep(session: Session, now: datetime | None = None) -> int:

@@ -13,15 +13,15 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
 from enrolment.protocol import PROTO
-from sync_server.api.deps import CurrentDevice, SessionDep, SettingsDep, SignerDep
-from sync_server.api.errors import ApiError
+from sync_server.api.deps import CurrentDevice
+from sync_server.api.errors import ApiError, error_response
+from sync_server.dependencies import ApiUserDep, SessionDep, SettingsDep, SignerDep
 from sync_server.models import Device
 from sync_server.services.card_access import CardRefused, device_card
 from sync_server.services.card_batches import BatchError, batch_pdf, parse_serials
 from sync_server.services.card_pdf import render_card_pdf
 from sync_server.services.card_png import render_card_png
 from sync_server.services.cards import verify_url
-from sync_server.web.deps import ApiUserDep
 
 router = APIRouter(prefix="/api/v1/cards", tags=["cards"])
 
@@ -100,7 +100,8 @@ def _download(
     except CardRefused as refused:
         if refused.status == 410:
             return _gone(refused)
-        raise ApiError(refused.status, refused.code) from None
+        # Answered, not raised: the unit of work keeps the refusal's audit entry.
+        return error_response(refused.status, refused.code)
     # The active card re-signed as it stands, exactly what a batch print would show.
     url = verify_url(settings.public_base_url, signer.sign_card(claims))
     if fmt == "pdf":

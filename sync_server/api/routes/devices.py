@@ -21,10 +21,8 @@ from sqlmodel import Session
 
 from enrolment.protocol import PROTO
 from sync_server.api.body import read_json
-from sync_server.api.client_address import client_address
-from sync_server.api.deps import SessionDep, SettingsDep
-from sync_server.api.errors import ApiError
-from sync_server.db import read_session
+from sync_server.api.errors import error_response
+from sync_server.dependencies import SessionDep, SettingsDep, checkpoint, client_address
 from sync_server.services import throttle
 from sync_server.services.audit import audit
 from sync_server.services.devices import redeem_pairing_code
@@ -83,21 +81,21 @@ def pair(
     session: SessionDep,
     settings: SettingsDep,
 ) -> PairReply | JSONResponse:
-    """Exchange a valid, unused pairing code for a device token."""
-    address = client_address(request)
-    keys = {f"pair:addr:{address}": ADDRESS_POLICY, GLOBAL_KEY: GLOBAL_POLICY}
-    with read_session(request.app.state.engine) as reader:
-        wait = throttle.blocked_for(reader, keys)  # a refused flood costs no write
-    if wait:
-        return throttled_reply(wait)
+    """Exchange a valid, unused pairing code for a device token.
+
+    A refused or wrong code is answered (not raised), so the request's unit of work
+    keeps its charge and its audit entry.
+    """
     try:
         body = PairRequest.model_validate(raw)
     except ValidationError as exc:
         raise RequestValidationError(exc.errors(include_url=False, include_input=False)) from None
-    charged = throttle.charge(session, keys)  # counted before the code is looked at
-    session.commit()
+    address = client_address(request)
+    keys = {f"pair:addr:{address}": ADDRESS_POLICY, GLOBAL_KEY: GLOBAL_POLICY}
+    charged = throttle.attempt(request.app.state.engine, session, keys)
     if charged.refused:
         return throttled_reply(charged.wait)
+    checkpoint(session)  # counted before the code is looked at, whatever follows
     paired = redeem_pairing_code(
         session=session,
         secret_key=settings.secret_key,
@@ -107,10 +105,8 @@ def pair(
     )
     if paired is None:
         _audit_failure(session, address, body, charged.locked)
-        session.commit()
-        raise ApiError(400, "pairing_code_invalid")
+        return error_response(400, "pairing_code_invalid")
     throttle.forgive(session, keys)  # only failures count
-    session.commit()
     device, token = paired
     return PairReply(device_id=str(device.id), token=token)
 

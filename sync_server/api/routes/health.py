@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from sqlalchemy import text
 
 from enrolment.protocol import PROTO
-from sync_server.api.deps import SessionDep
+from sync_server.dependencies import SessionDep
 
 router = APIRouter(tags=["health"])
 

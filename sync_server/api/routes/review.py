@@ -11,9 +11,8 @@ from typing import Any
 from fastapi import APIRouter
 
 from enrolment.protocol import PROTO
-from sync_server.api.deps import SessionDep
+from sync_server.dependencies import ApiUserDep, SessionDep
 from sync_server.services.review import open_items
-from sync_server.web.deps import ApiUserDep
 
 router = APIRouter(prefix="/api/v1/review", tags=["review"])
 

@@ -14,15 +14,15 @@ from fastapi.responses import JSONResponse
 from enrolment.protocol import PROTO, Outcome, RecordResult, encode_push_reply
 from enrolment.reconcile import parse_summaries
 from sync_server.api.body import read_json, read_push_records
-from sync_server.api.deps import (
-    CurrentDevice,
+from sync_server.api.deps import CurrentDevice
+from sync_server.api.errors import ApiError
+from sync_server.dependencies import (
     IdentityDep,
     RosterSaltDep,
     SessionDep,
     SettingsDep,
     SignerDep,
 )
-from sync_server.api.errors import ApiError
 from sync_server.services import ingest, reconciliation
 from sync_server.services.pull import PullError, card_maker, pull
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from enrolment.protocol import KEYS_PATH, PROTO
-from sync_server.api.deps import SessionDep
+from sync_server.dependencies import SessionDep
 from sync_server.services.signing import key_set
 from sync_server.services.verification import verify_card_token
 

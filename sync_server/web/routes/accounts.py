@@ -11,8 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from sync_server.api.client_address import client_address
-from sync_server.api.deps import ReadSessionDep, SessionDep
+from sync_server.dependencies import ReadSessionDep, SessionDep, checkpoint, client_address
 from sync_server.models import User
 from sync_server.services import throttle
 from sync_server.services.accounts import (
@@ -83,7 +82,7 @@ def change_own_password(
         )
     keys = {f"login:user:{name}": ACCOUNT_POLICY}
     charged = throttle.charge(session, keys)
-    session.commit()
+    checkpoint(session)  # the charge stays counted, and no transaction is open for argon2
     if charged.refused:
         return _account(request, desk, error=wait_message(charged.wait), done=False, status=429)
     try:
@@ -91,14 +90,12 @@ def change_own_password(
         new_hash = hash_password(new_password) if check.ok else ""
     except VerifierBusy:
         throttle.forgive(session, keys)
-        session.commit()
         return _account(request, desk, error=BUSY, done=False, status=429)
     if not check.ok:
         address = client_address(request)
         audit(
             session, desk.user, "password_change_failed", f"user:{name}", "", {"address": address}
         )
-        session.commit()
         return _account(
             request, desk, error=ACCOUNT_ERRORS["current_wrong"], done=False, status=400
         )
@@ -107,7 +104,6 @@ def change_own_password(
         session=session, user_id=user_id, password_hash=new_hash, keep_token=desk.token
     )
     audit(session, desk.user, "password_change", f"user:{name}")
-    session.commit()
     return _account(request, desk, error="", done=True, status=200)
 
 
@@ -152,7 +148,6 @@ def users_create(
         release_transaction(session, desk)
         return _users(request, session, error=BUSY, status=429)
     audit(session, desk.user, "user_create", f"user:{user.username}", "", {"role": user.role})
-    session.commit()
     return RedirectResponse("/desk/users", status_code=303)
 
 
@@ -184,7 +179,6 @@ def _set_disabled(
         return _users(request, session, error=ACCOUNT_ERRORS[exc.code], status=400)
     action = "user_disable" if disabled else "user_enable"
     audit(session, desk.user, action, f"user:{user.username}")
-    session.commit()
     return RedirectResponse("/desk/users", status_code=303)
 
 
@@ -212,5 +206,4 @@ def users_reset_password(
     set_password_hash(session=session, user_id=user_id, password_hash=new_hash, keep_token=keep)
     throttle.forgive(session, {}, reset=[f"login:user:{target.username}"])  # unlock it too
     audit(session, desk.user, "user_password_reset", f"user:{target.username}")
-    session.commit()
     return RedirectResponse("/desk/users", status_code=303)

@@ -16,9 +16,16 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from sync_server.api.client_address import client_address
-from sync_server.api.deps import SessionDep, SettingsDep
 from sync_server.db import read_session
+from sync_server.dependencies import (
+    COOKIE,
+    Desk,
+    SessionDep,
+    SettingsDep,
+    checkpoint,
+    client_address,
+    desk_lookup,
+)
 from sync_server.models import User
 from sync_server.services import throttle
 from sync_server.services.accounts import (
@@ -32,7 +39,7 @@ from sync_server.services.accounts import (
     start_session,
 )
 from sync_server.services.audit import audit
-from sync_server.web.deps import COOKIE, Desk, DeskPostDep, _lookup
+from sync_server.web.deps import DeskPostDep
 from sync_server.web.errors import DeskError
 from sync_server.web.templating import render
 
@@ -108,7 +115,7 @@ def _login_keys(username: str, address: str) -> dict[str, throttle.Policy]:
 def login_page(request: Request, settings: SettingsDep) -> Response:
     """The sign-in form (signed-in users go straight to the desk)."""
     with read_session(request.app.state.engine) as reader:  # anyone may ask: no write lock
-        signed_in = _lookup(request, reader) is not None
+        signed_in = desk_lookup(request, reader) is not None
     if signed_in:
         return RedirectResponse("/desk/", status_code=303)
     return _login_form(request, settings, error="", status=200)
@@ -144,24 +151,19 @@ def login(
 ) -> Response:
     """Check the password; on success set the session cookie and open the desk.
 
-    Order matters for the tablets: the lockout and the account are read in a deferred
-    transaction, the attempt is charged in a short write, the password is checked with
-    no transaction open, and only then is the outcome written.
+    Order matters for the tablets: the lockout is read in a deferred transaction, the
+    attempt is charged in a short write (a checkpoint of the request's unit of work),
+    the account is read in a deferred transaction and the password checked with no
+    transaction open, and only then is the outcome written. Failures are answered, not
+    raised, so the unit of work keeps what they record.
     """
     if not csrf_matches(request.cookies.get(LOGIN_COOKIE, ""), login_csrf):
         raise DeskError(403, "csrf")
     name, address = username.strip().lower(), client_address(request)
     keys = _login_keys(name, address)
-    with read_session(request.app.state.engine) as reader:
-        wait = throttle.blocked_for(reader, keys)
-        user = None if wait else find_user(session=reader, username=name)
-    if wait:
-        return _login_form(
-            request, settings, error=wait_message(wait), status=429, retry_after=wait
-        )
-    charged = throttle.charge(session, keys)
+    charged = throttle.attempt(request.app.state.engine, session, keys)
     if charged.refused:
-        session.rollback()
+        session.rollback()  # a refused attempt writes nothing
         return _login_form(
             request,
             settings,
@@ -169,16 +171,16 @@ def login(
             status=429,
             retry_after=charged.wait,
         )
-    session.commit()
+    checkpoint(session)  # the charge stays counted, and no transaction is open for argon2
+    with read_session(request.app.state.engine) as reader:
+        user = find_user(session=reader, username=name)
     try:
         check = check_password(user.password_hash if user else None, password)
     except VerifierBusy:
         throttle.forgive(session, keys)  # not the user's fault: the attempt does not count
-        session.commit()
         return _login_form(request, settings, error=BUSY, status=429, retry_after=5)
     if not check.ok or user is None or user.disabled_at is not None:
         _audit_failure(session, name, address, user, check.ok, charged.locked)
-        session.commit()
         return _login_form(request, settings, error=WRONG_LOGIN, status=401)
     return _signed_in(request, session, settings, user, keys, check.rehash)
 
@@ -217,7 +219,6 @@ def _signed_in(
         set_password_hash(session=session, user_id=user.id, password_hash=rehash)
     token, _csrf = start_session(session=session, user=user)
     audit(session, user, "login", "", "", {"address": client_address(request)})
-    session.commit()
     response = RedirectResponse("/desk/", status_code=303)
     response.set_cookie(
         COOKIE,
@@ -236,7 +237,6 @@ def _signed_in(
 def logout(desk: DeskPostDep, session: SessionDep) -> Response:
     """End the session everywhere it could be used, then back to the sign-in page."""
     audit(session, desk.user, "logout")
-    session.commit()
     end_session(session=session, token=desk.token)
     response = RedirectResponse("/desk/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")

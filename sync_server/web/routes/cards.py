@@ -17,7 +17,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from enrolment.areas import kecamatan, villages
-from sync_server.api.deps import SessionDep, SettingsDep, SignerDep
+from sync_server.dependencies import SessionDep, SettingsDep, SignerDep
 from sync_server.services.audit import audit
 from sync_server.services.card_batches import BatchError, count_cards, parse_serial
 from sync_server.services.members import member_number, parse_member_number
@@ -118,7 +118,6 @@ def _start_job(
     if selection.reprints_since:
         target = f"{target} sejak {selection.reprints_since.isoformat()}"
     audit(session, desk.user, kind, target, "", {"job": job_id, "cards": total})
-    session.commit()
     return RedirectResponse(f"/desk/cards/jobs/{job_id}", status_code=303)
 
 
@@ -200,7 +199,6 @@ def cards_revoke(
         session.rollback()
         return _page(request, error=ERRORS.get(exc.code, exc.code), status=400)
     audit(session, desk.user, "card_revoke", f"card:{number}", note.strip() or reason)
-    session.commit()
     return _page(request, done=f"Kartu {number} dicabut / Card {number} revoked")
 
 
@@ -236,5 +234,4 @@ def cards_reissue(
         note.strip(),
         {"serial": serial},
     )
-    session.commit()
     return _page(request, done=f"Kartu baru {serial} untuk {member_number(member_id)} / New card")

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
 from enrolment import areas
-from sync_server.api.deps import SessionDep, SettingsDep
+from sync_server.dependencies import SessionDep, SettingsDep
 from sync_server.services.audit import audit
 from sync_server.services.device_overview import device_rows, revoke_device
 from sync_server.services.devices import (
@@ -69,7 +69,6 @@ def pair(
         session=session, secret_key=settings.secret_key, name=label.strip(), area=area
     )
     audit(session, desk.user, "pairing_code", label.strip()[:100], details={"area": area})
-    session.commit()
     return _page(
         request,
         session,

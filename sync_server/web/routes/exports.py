@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from enrolment.areas import kecamatan, villages
 from enrolment.segments import SEGMENT_NAMES, Segment
-from sync_server.api.deps import ReadSessionDep, SessionDep
+from sync_server.dependencies import ReadSessionDep, SessionDep
 from sync_server.models import utcnow
 from sync_server.request_limits import UPLOAD_FILE
 from sync_server.services.audit import audit, audit_csv, recent_entries
@@ -147,7 +147,6 @@ def audit_page(request: Request, desk: DeskDep, session: ReadSessionDep) -> Resp
 def audit_download(desk: DeskDep, session: SessionDep) -> Response:
     """The whole audit log as CSV (the download itself is logged too)."""
     audit(session, desk.user, "export_audit")
-    session.commit()
     body = audit_csv(session=session).encode("utf-8-sig")
     name = f"audit-{utcnow():%Y%m%d-%H%M}.csv"
     return Response(body, media_type=_MEDIA["csv"], headers=_download_headers(name))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from sync_server.api.deps import ReadSessionDep, SessionDep
+from sync_server.dependencies import ReadSessionDep, SessionDep
 from sync_server.services.pairing_codes import cancel_code, outstanding_codes
 from sync_server.web.deps import DeskDep, DeskPostDep
 from sync_server.web.errors import DeskError

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from sync_server.api.deps import ReadSessionDep
+from sync_server.dependencies import ReadSessionDep
 from sync_server.services.coverage import coverage
 from sync_server.services.money import DUE_BUCKETS, PUBLIC_FUNDS, money
 from sync_server.web.deps import DeskDep

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from enrolment.nik import mask_nik
-from sync_server.api.deps import ReadSessionDep, SessionDep
+from sync_server.dependencies import ReadSessionDep, SessionDep
 from sync_server.services import duplicates
 from sync_server.services.review_desk import (
     KIND_NAMES,
