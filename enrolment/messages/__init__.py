@@ -50,6 +50,7 @@ ALIASES: dict[str, str] = {
 MESSAGES: dict[str, dict[str, str]] = merge(
     problems.PROBLEMS,
     names.NAMES,
+    names.SEGMENT_NAMES,
     app.APP,
     api.API,
     cards.CARDS,

@@ -62,4 +62,14 @@ CARDS: dict[str, dict[str, str]] = {
         "id": "Kartu tidak dapat diperiksa.",
         "en": "The card could not be checked.",
     },
+    # The printed card (sync_server/services/card_layout.py), "Indonesia / English".
+    "card_print_title": {"id": "KARTU PESERTA", "en": "MEMBER CARD"},
+    "card_print_member_no": {"id": "No. Peserta", "en": "Member no."},
+    "card_print_segment": {"id": "Segmen", "en": "Segment"},
+    "card_print_village": {"id": "Desa", "en": "Village"},
+    "card_print_valid": {"id": "Berlaku", "en": "Valid"},
+    "card_print_scan": {
+        "id": "Pindai QR untuk memeriksa keaslian",
+        "en": "Scan the QR to check the card",
+    },
 }

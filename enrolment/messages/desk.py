@@ -187,4 +187,14 @@ DESK: dict[str, dict[str, str]] = {
     "col_household_relation": {"id": "Hubungan keluarga", "en": "Family relation"},
     "yes": {"id": "Ya", "en": "Yes"},
     "no": {"id": "Tidak", "en": "No"},
+    # The member export's column titles (services/member_export.py), "Indonesia / English".
+    "export_name": {"id": "Nama", "en": "Name"},
+    "export_birth_date": {"id": "Tanggal lahir", "en": "Birth date"},
+    "export_sex": {"id": "Jenis kelamin", "en": "Sex"},
+    "export_village_code": {"id": "Kode desa", "en": "Village code"},
+    "export_village": {"id": "Desa", "en": "Village"},
+    "export_phone": {"id": "Telepon", "en": "Phone"},
+    "export_segment": {"id": "Segmen", "en": "Segment"},
+    "export_member_no": {"id": "Nomor anggota", "en": "Member no."},
+    "export_enrolled": {"id": "Terdaftar", "en": "Enrolled (UTC)"},
 }

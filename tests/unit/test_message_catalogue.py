@@ -174,6 +174,7 @@ def test_the_parts_merge_without_a_code_defined_twice_differently() -> None:
     parts = (
         problems.PROBLEMS,
         names.NAMES,
+        names.SEGMENT_NAMES,
         app.APP,
         api.API,
         cards.CARDS,
@@ -222,6 +223,15 @@ def test_an_unknown_code_is_visible(caplog: pytest.LogCaptureFixture) -> None:
         assert t("no_such_label_anywhere", "id") == "no_such_label_anywhere"
     logged = caplog.text
     assert "no_such_code_anywhere" in logged and "no_such_label_anywhere" in logged
+
+
+def test_segment_names_come_from_their_schema() -> None:
+    from enrolment.segments import SEGMENTS, segment_name
+
+    for spec in SEGMENTS:
+        code = spec.code.value
+        for lang in LANGS:
+            assert messages.text(f"segment_{code}", lang) == segment_name(code, lang)
 
 
 def test_t_reads_the_catalogue() -> None:
