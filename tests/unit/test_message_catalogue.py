@@ -25,8 +25,9 @@ PACKAGES = ("enrolment", "field_app", "sync_server")
 TEMPLATES = ROOT / "sync_server" / "templates"
 
 # callee name -> (index of the code among the positional arguments, the code's prefix in
-# the catalogue). Each is a call whose literal code is looked up in the catalogue.
-CALLS: dict[str, tuple[int, str]] = {
+# the catalogue, or prefixes when more than one audience shows it). Each is a call whose
+# literal code (or the literals of `a if c else b`) is looked up in the catalogue.
+CALLS: dict[str, tuple[int, str | tuple[str, ...]]] = {
     # lookups
     "t": (0, ""),
     "text": (0, ""),
@@ -38,7 +39,7 @@ CALLS: dict[str, tuple[int, str]] = {
     "error_response": (1, ""),
     "CardRefused": (1, ""),
     "PullError": (0, ""),
-    "BatchError": (0, ""),
+    "BatchError": (0, ("", "cards_")),  # the API's batch.pdf and the desk's Cards page
     "AreaError": (0, ""),
     # domain problems
     "problem": (1, ""),
@@ -56,6 +57,8 @@ CALLS: dict[str, tuple[int, str]] = {
     # the tablet's sync errors (shown as t(f"err_{kind}"))
     "SyncError": (0, "err_"),
 }
+# Raised on a desk page only: the desk's texts alone.
+DESK_ONLY = {"BatchError": "cards_"}
 # Codes a caller maps to another message before any lookup.
 REMAPPED = {("DecisionError", "not_found"): "desk_not_found"}  # web/routes/review.py
 # Keyword arguments naming a catalogue entry for the texts (error_body's `message`).
@@ -93,23 +96,35 @@ def _callee(node: ast.Call, functions: set[str], modules: set[str]) -> str:
     return ""
 
 
+def _literals(node: ast.expr) -> list[str]:
+    """The string literals an argument can be: a constant, or both arms of `a if c else b`."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        return _literals(node.body) + _literals(node.orelse)
+    return []
+
+
 def codes_in_python(source: str, where: str = "<source>") -> list[tuple[str, str]]:
     """(catalogue code, where) for each call in `source` that names a literal code."""
     found: list[tuple[str, str]] = []
     tree = ast.parse(source)
     functions, modules = _lookup_names(tree)
-    if where.replace("\\", "/").startswith("enrolment/messages/"):
+    path = where.replace("\\", "/")
+    if path.startswith("enrolment/messages/"):
         functions |= set(LOOKUPS)  # the catalogue's own module
+    desk_page = path.startswith("sync_server/web/")
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         name = _callee(node, functions, modules)
-        if name in CALLS:
-            index, prefix = CALLS[name]
-            if len(node.args) > index:
-                arg = node.args[index]
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                    code = REMAPPED.get((name, arg.value), prefix + arg.value)
+        if name in CALLS and len(node.args) > CALLS[name][0]:
+            index, prefixes = CALLS[name]
+            if desk_page and name in DESK_ONLY:
+                prefixes = DESK_ONLY[name]
+            for value in _literals(node.args[index]):
+                for prefix in (prefixes,) if isinstance(prefixes, str) else prefixes:
+                    code = REMAPPED.get((name, value), prefix + value)
                     found.append((code, f"{where}:{node.lineno} {name}"))
         for kw in node.keywords:
             value = kw.value
@@ -280,6 +295,8 @@ def bad():
     return problem("nik", "problem_nobody_defined")
 def body():
     return error_body("body_too_large", message="message_nobody_defined", size="4 KB")
+def either(flag):
+    raise ApiError(400, "not_json" if flag else "either_nobody_defined")
 """
     not_messages = """
 from sqlalchemy import text
@@ -300,9 +317,12 @@ def sql(session, problem_row):
         "problem_nobody_defined",
         "body_too_large",
         "message_nobody_defined",
+        "not_json",
+        "either_nobody_defined",
     }
     assert sorted(m.split(": ", 1)[1] for m in missing(found)) == [
         "'api_code_nobody_defined'",
+        "'either_nobody_defined'",
         "'label_nobody_defined'",
         "'message_nobody_defined'",
         "'problem_nobody_defined'",
