@@ -43,6 +43,11 @@ class FieldSpec:
     on_card: bool = False  # printed on the card: a change means a new card
     keyboard: str | None = None  # the form's keyboard; None: not typed (picked, or not shown)
     optional: bool = False
+    # The form shows a plain input for it (label: the catalogue's entry named `attr`);
+    # fields with a screen of their own (NIK, name, family…) leave this False.
+    plain_input: bool = False
+    # The desk shows it in review and writes it in the member export (as its column).
+    reported: bool = False
 
 
 #: Kinds that travel as plain strings (read with a length limit, "" when absent).
@@ -71,12 +76,18 @@ RECORD_FIELDS: tuple[FieldSpec, ...] = (
     # these whole from its own device's records (ingest_decision.PROGRAMME).
     FieldSpec("details", "details", "details", member_column="details", optional=True),
     FieldSpec(
-        "income", "income", "money", member_column="income", keyboard="number", optional=True
+        "income",
+        "income",
+        "money",
+        member_column="income",
+        keyboard="number",
+        optional=True,
+        reported=True,
     ),
-    FieldSpec("funding", "funding", "funding", 20, "funding", optional=True),
-    FieldSpec("jht", "jht", "flag", member_column="jht", optional=True),
+    FieldSpec("funding", "funding", "funding", 20, "funding", optional=True, reported=True),
+    FieldSpec("jht", "jht", "flag", member_column="jht", optional=True, reported=True),
     # Three member columns (HOUSEHOLD_COLUMNS), so none named here.
-    FieldSpec("household", "household", "household", optional=True),
+    FieldSpec("household", "household", "household", optional=True, reported=True),
 )
 
 #: The member columns of the household block (kk, relation, head).
@@ -96,3 +107,8 @@ CARD_COLUMNS: tuple[str, ...] = tuple(
 #: The same, as attributes of `Enrolment`.
 EDITABLE_ATTRS: tuple[str, ...] = tuple(f.attr for f in RECORD_FIELDS if f.editable)
 CARD_ATTRS: tuple[str, ...] = tuple(f.attr for f in RECORD_FIELDS if f.on_card)
+#: Fields the form shows as plain inputs, and their typed-value kinds it understands.
+PLAIN_INPUTS: tuple[FieldSpec, ...] = tuple(f for f in RECORD_FIELDS if f.plain_input)
+PLAIN_KINDS = frozenset({"text", "phone", "money"})
+#: Fields the desk shows in review and writes in the member export.
+REPORTED: tuple[FieldSpec, ...] = tuple(f for f in RECORD_FIELDS if f.reported)

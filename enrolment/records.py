@@ -19,7 +19,9 @@ from typing import Any
 
 from enrolment import areas
 from enrolment.contributions import FUNDING_SOURCES
+from enrolment.fields import PLAIN_INPUTS
 from enrolment.household import Household, validate_household
+from enrolment.messages import text
 from enrolment.nik import check_nik_against, normalise_nik, parse_nik
 from enrolment.problems import Problem, problem
 from enrolment.segment_details import validate_details
@@ -28,6 +30,7 @@ from enrolment.text_rules import find_bad_character
 
 CONSENT_METHODS = ("ticked", "read_aloud")
 MAX_INCOME = 1_000_000_000
+MAX_PLAIN_TEXT = 100  # a plain text input's longest value (problem text_too_long says so)
 _PHONE = re.compile(r"^(\+62|0)?[0-9]{8,14}$")
 
 
@@ -120,6 +123,18 @@ def _field_problems(record: Enrolment, today: date | None) -> list[Problem]:
     if not (consent.given and consent.method in CONSENT_METHODS and consent.at):
         problems.append(problem("consent", "consent_missing"))
     problems.extend(_programme_problems(record, today))
+    problems.extend(_plain_problems(record))
+    return problems
+
+
+def _plain_problems(record: Enrolment) -> list[Problem]:
+    """The rules of the fields the form shows as plain inputs (`fields.PLAIN_INPUTS`):
+    free text of at most 100 characters (phone and money kinds have their own rules)."""
+    problems = []
+    for spec in PLAIN_INPUTS:
+        value = getattr(record, spec.attr)
+        if spec.kind == "text" and isinstance(value, str) and len(value) > MAX_PLAIN_TEXT:
+            problems.append(problem(spec.attr, "text_too_long"))
     return problems
 
 
@@ -205,6 +220,10 @@ def character_problems(record: Enrolment) -> list[Problem]:
             found += _text_problem(fld, what_id, what_en, get(record.household), strict=True)
     for key, value in (record.details or {}).items():
         found += _detail_problems(key, value)
+    for spec in PLAIN_INPUTS:
+        what_id, what_en = text(spec.attr, "id"), text(spec.attr, "en")
+        value = getattr(record, spec.attr)
+        found += _text_problem(spec.attr, what_id, what_en, value, strict=False)
     return _first_per_field(found)
 
 

@@ -24,6 +24,8 @@ from field_app.typed_values import (
     parse_hectares,
     parse_rupiah,
     parse_typed_date,
+    plain_record_values,
+    plain_typed_values,
     typed_text,
 )
 
@@ -86,6 +88,7 @@ class EnrolmentForm:
     kk: str = ""
     relation: str = ""  # the anchor's relation to the head of the family
     members: list[MemberForm] = field(default_factory=list)
+    plain: dict[str, str] = field(default_factory=dict)  # as typed, by attr (PLAIN_INPUTS)
     consent: bool = False
     consent_method: str = "ticked"
     consent_by: str = ""
@@ -130,6 +133,11 @@ class EnrolmentForm:
         """Change one segment-specific field."""
         self.details = {**self.details, key: value}
         self._clear_error(f"details.{key}")
+
+    def set_plain(self, attr: str, value: str) -> None:
+        """Change one of the fields shown as plain inputs (`enrolment.fields.PLAIN_INPUTS`)."""
+        self.plain = {**self.plain, attr: value}
+        self._clear_error(attr)
 
     def add_member(self) -> None:
         """Add an empty family member row."""
@@ -239,6 +247,7 @@ class EnrolmentForm:
             funding=self.funding,
             jht=self.jht,
             household=Household(self.kk, self.relation, self.client_id) if household else None,
+            **plain_record_values(self.plain),
         )
         records = [cleaned(anchor)]
         if not household:
@@ -341,6 +350,7 @@ class EnrolmentForm:
             # Consent is asked again: a corrected record is a new statement.
             consent_method=rec.consent.method or "ticked",
             consent_by=rec.consent.by,
+            plain=plain_typed_values(rec),
         )
         form.members = [
             MemberForm(

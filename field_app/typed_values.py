@@ -1,10 +1,14 @@
-"""What officers type, read into values and written back: dates, rupiah, hectares."""
+"""What officers type, read into values and written back: dates, rupiah, hectares, and
+the fields the form shows as plain inputs (`enrolment.fields.PLAIN_INPUTS`)."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
 from typing import Any
+
+from enrolment.fields import PLAIN_INPUTS
+from enrolment.records import Enrolment
 
 _DMY = re.compile(r"^\s*(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})\s*$")
 
@@ -57,3 +61,21 @@ def typed_text(value: Any, kind: str) -> str:
     if isinstance(value, float):
         return f"{value:g}".replace(".", ",")
     return str(value)
+
+
+def plain_record_values(typed: dict[str, str]) -> dict[str, Any]:
+    """The record's values of the plain inputs, from what was typed (by attr)."""
+    out: dict[str, Any] = {}
+    for spec in PLAIN_INPUTS:
+        value = str(typed.get(spec.attr, "")).strip()
+        out[spec.attr] = parse_rupiah(value) if spec.kind == "money" else value
+    return out
+
+
+def plain_typed_values(rec: Enrolment) -> dict[str, str]:
+    """The plain inputs as the form shows a stored record's values."""
+    out = {}
+    for spec in PLAIN_INPUTS:
+        value = getattr(rec, spec.attr)
+        out[spec.attr] = "" if value is None else str(value)
+    return out

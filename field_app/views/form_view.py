@@ -6,6 +6,7 @@ from __future__ import annotations
 import flet as ft
 
 from enrolment import areas
+from enrolment.fields import PLAIN_INPUTS
 from enrolment.segments import Segment, segment_name
 from field_app.features.enrolment_form import FormFlow
 from field_app.form import EnrolmentForm
@@ -89,6 +90,30 @@ def _identity(form: EnrolmentForm, lang: str) -> list[ft.Control]:
             error=err.get("phone"),
             keyboard=ft.KeyboardType.PHONE,
         ),
+        *_plain_inputs(form, lang),
+    ]
+
+
+#: Flet's keyboard for each of enrolment.fields.KEYBOARDS.
+_KEYBOARDS = {
+    "text": ft.KeyboardType.TEXT,
+    "number": ft.KeyboardType.NUMBER,
+    "datetime": ft.KeyboardType.DATETIME,
+    "phone": ft.KeyboardType.PHONE,
+}
+
+
+def _plain_inputs(form: EnrolmentForm, lang: str) -> list[ft.Control]:
+    """An input for each field the schema shows plainly (enrolment.fields.PLAIN_INPUTS)."""
+    return [
+        text_input(
+            t(spec.attr, lang),
+            form.plain.get(spec.attr, ""),
+            lambda v, attr=spec.attr: form.set_plain(attr, v),
+            error=form.errors.get(spec.attr),
+            keyboard=_KEYBOARDS[spec.keyboard or "text"],
+        )
+        for spec in PLAIN_INPUTS
     ]
 
 
