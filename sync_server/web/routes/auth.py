@@ -20,6 +20,7 @@ from sync_server.db import read_session
 from sync_server.dependencies import (
     COOKIE,
     Desk,
+    ReadSessionDep,
     SessionDep,
     SettingsDep,
     checkpoint,
@@ -112,11 +113,10 @@ def _login_keys(username: str, address: str) -> dict[str, throttle.Policy]:
 
 
 @router.get("/login", response_model=None)
-def login_page(request: Request, settings: SettingsDep) -> Response:
-    """The sign-in form (signed-in users go straight to the desk)."""
-    with read_session(request.app.state.engine) as reader:  # anyone may ask: no write lock
-        signed_in = desk_lookup(request, reader) is not None
-    if signed_in:
+def login_page(request: Request, settings: SettingsDep, reader: ReadSessionDep) -> Response:
+    """The sign-in form (signed-in users go straight to the desk). Anyone may ask, so
+    it reads in a deferred transaction: no write lock."""
+    if desk_lookup(request, reader) is not None:
         return RedirectResponse("/desk/", status_code=303)
     return _login_form(request, settings, error="", status=200)
 
