@@ -20,6 +20,7 @@ from enrolment.segments import segment_name
 from sync_server.models import Member, MemberKpj, RetiredMember, User
 from sync_server.services.audit import audit
 from sync_server.services.members import member_number
+from sync_server.services.reported_fields import REPORTED_COLUMNS, export_header, export_values
 from sync_server.services.spreadsheet_cells import safe_cell, safe_row
 
 COLUMNS = (
@@ -36,6 +37,8 @@ COLUMNS = (
     "Nomor anggota / Member no.",
     "Terdaftar / Enrolled (UTC)",
 )
+#: Then a column for each field the schema reports (enrolment.fields.REPORTED).
+HEADER = (*COLUMNS, *export_header())
 _M = Member.__table__  # type: ignore[attr-defined]
 _K = MemberKpj.__table__  # type: ignore[attr-defined]
 _RETIRED = RetiredMember.__table__  # type: ignore[attr-defined]
@@ -61,7 +64,7 @@ class ExportFilter:
 
 
 def member_rows(*, session: Session, flt: ExportFilter) -> list[list[object]]:
-    """The rows to export, by member number, one list per member in COLUMNS order."""
+    """The rows to export, by member number, one list per member in HEADER order."""
     query = (
         sa.select(
             _M.c.id,
@@ -74,6 +77,7 @@ def member_rows(*, session: Session, flt: ExportFilter) -> list[list[object]]:
             _M.c.phone,
             _M.c.segment,
             _M.c.created_at,
+            *(_M.c[column] for column, _ in REPORTED_COLUMNS),
         )
         .select_from(_M.outerjoin(_K, _K.c.member_id == _M.c.id))
         .where(_M.c.id.not_in(sa.select(_RETIRED.c.member_id)))
@@ -105,6 +109,7 @@ def member_rows(*, session: Session, flt: ExportFilter) -> list[list[object]]:
             segment_name(r.segment),
             member_number(r.id),
             r.created_at.replace(microsecond=0),
+            *export_values(r._mapping),
         ]
         for r in session.execute(query)
     ]
@@ -123,7 +128,7 @@ def export_members(
 def _csv(rows: list[list[object]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    writer.writerow(HEADER)
     for row in rows:
         # Names and phones come from tablets: no cell may run as a formula.
         writer.writerow([safe_cell(v.isoformat() if isinstance(v, date) else v) for v in row])
@@ -134,7 +139,7 @@ def _csv(rows: list[list[object]]) -> bytes:
 def _xlsx(rows: list[list[object]]) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Peserta")
-    ws.append(list(COLUMNS))
+    ws.append(list(HEADER))
     for row in rows:
         # NIK and KPJ as text: as numbers Excel would round 16 digits and drop zeros.
         ws.append(safe_row(row))  # text only: openpyxl would store "=…" as a formula

@@ -56,10 +56,19 @@ def from_member(member: Any) -> dict[str, Any]:
 
 
 def from_payload(payload: str) -> dict[str, Any]:
-    """The reported columns a stored submission gives; empty values if it cannot be read
+    """The reported columns a stored submission gives (see `from_wire`)."""
+    try:
+        sent = json.loads(payload)
+    except ValueError:
+        sent = None
+    return from_wire(sent)
+
+
+def from_wire(sent: Any) -> dict[str, Any]:
+    """The reported columns of a record's wire form; empty values if it cannot be read
     (stored payloads were valid when received, so this is only a safety net)."""
     try:
-        values = programme_values(record_from_wire(json.loads(payload)))
+        values = programme_values(record_from_wire(sent))
     except (WireError, ValueError, TypeError):
         values = {}
     return {column: values.get(column) for column, _ in REPORTED_COLUMNS}

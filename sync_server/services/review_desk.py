@@ -39,6 +39,12 @@ from sync_server.services.changes import (
     review_outcome_payload,
 )
 from sync_server.services.members import member_number
+from sync_server.services.reported_fields import (
+    ReportedRow,
+    from_member,
+    from_wire,
+    review_rows,
+)
 
 ACTIONS = ("merge", "keep", "reject")
 KIND_NAMES = {
@@ -77,6 +83,7 @@ class Side:
     segment: str
     phone: str
     device: str
+    reported: tuple[ReportedRow, ...] = ()  # the schema's reported fields (funding, income…)
 
 
 @dataclass(frozen=True)
@@ -190,6 +197,7 @@ def _member_side(title: str, m: Member, device: str) -> Side:
         segment=segment_name(m.segment),
         phone=m.phone,
         device=device,
+        reported=tuple(review_rows(from_member(m))),
     )
 
 
@@ -205,6 +213,7 @@ def _sent_side(title: str, sent: dict[str, Any], device_id: int) -> Side:
         segment=segment_name(str(sent.get("segment", ""))),
         phone=str(sent.get("phone", "")),
         device=f"tablet #{device_id}",
+        reported=tuple(review_rows(from_wire(sent))),
     )
 
 
