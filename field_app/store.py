@@ -4,6 +4,13 @@ Durability first: WAL journal with `synchronous=FULL`, so a record is on disk
 when `save_enrolment` returns, and survives the app being killed or the power
 going. The schema carries a version (`PRAGMA user_version`) and is migrated on
 open, in place, without losing a row.
+
+Personal data is encrypted at rest once the tablet has an officer (issue 12): see
+field_app/officers.py for the API (unlock, lock, officers and PINs), vault.py for the
+keys and sealing.py for what is sealed. A protected store opens locked and refuses
+personal data (`Locked`) until `unlock`; `Store(path, vault=...)` opens it with a data
+key already in hand. A file without officers stays plaintext, as before issue 12,
+until its first officer is added (that encrypts it in place).
 """
 
 from __future__ import annotations
@@ -11,19 +18,36 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Collection, Iterator
+import time
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from enrolment.protocol import record_from_wire, record_to_wire
 from enrolment.records import Enrolment
+from field_app import sealing
+from field_app.officers import OfficerAccess
+from field_app.sealing import SEALED_SETTINGS, ad, seal, sealed_columns, unseal
+from field_app.search_index import SearchIndex
 from field_app.server_knowledge import ServerKnowledge
+from field_app.store_drafts import Draft, Drafts
 from field_app.store_schema import MIGRATIONS
+from field_app.store_sync import SyncState, now_iso
+from field_app.vault import KdfParams, Locked, Vault
 
-__all__ = ["MIGRATIONS", "Draft", "Status", "Store", "StoredEnrolment", "now_iso"]
+__all__ = [
+    "MIGRATIONS",
+    "Draft",
+    "Locked",
+    "Status",
+    "Store",
+    "StoredEnrolment",
+    "Vault",
+    "now_iso",
+]
+IN_LIST_MAX = 2_000  # search hits bound as SQL parameters; more: a function SQLite calls
 
 
 class Status:
@@ -46,40 +70,50 @@ class StoredEnrolment:
     card_token: str | None
     problems: list[dict[str, str]]
     updated_at: str
+    officer: str | None = None  # who saved it (Officer.officer_id), where known
 
 
-@dataclass(frozen=True)
-class Draft:
-    """An unfinished form, kept so the officer can leave and come back (even after a restart)."""
+class Store(ServerKnowledge, OfficerAccess, Drafts, SyncState):
+    """Thread-safe access to the tablet database (UI thread and sync worker share it).
 
-    draft_id: str
-    title: str  # what the home screen shows, e.g. the name typed so far
-    payload: dict[str, Any]  # the form's fields (EnrolmentForm.to_draft)
-    updated_at: str
+    `vault`: open with this data key (it must be this file's, else WrongKey; a file
+    without one adopts it). `platform_secret`: mixed into every officer's key (the
+    Android Keystore's, later). `clock`: for the PIN back-off (tests inject one).
+    """
 
-
-def now_iso() -> str:
-    """Current UTC time, ISO 8601 with seconds."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-class Store(ServerKnowledge):
-    """Thread-safe access to the tablet database (UI thread and sync worker share it)."""
-
-    def __init__(self, path: Path | str):
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        vault: Vault | None = None,
+        platform_secret: bytes | None = None,
+        clock: Callable[[], float] = time.time,
+        kdf: KdfParams | None = None,
+    ):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.platform_secret, self.clock, self.kdf = platform_secret, clock, kdf or KdfParams()
         self._lock = threading.RLock()
+        self._vault: Vault | None = None
+        self._officer: str | None = None
+        self._index: SearchIndex | None = None
+        self._hits: Collection[str] = ()
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA busy_timeout=5000")
+        for pragma in ("journal_mode=WAL", "synchronous=FULL", "busy_timeout=5000"):
+            self._db.execute(f"PRAGMA {pragma}")
+        # Freed space is zeroed (no plaintext left behind by the migration); no temp files.
+        self._db.execute("PRAGMA secure_delete=ON")
+        self._db.execute("PRAGMA temp_store=MEMORY")
+        self._db.create_function("search_hit", 1, lambda cid: cid in self._hits)
         self._migrate()
+        if vault is not None:
+            self._adopt(vault, None)
 
     def close(self) -> None:
-        """Close the database file."""
+        """Forget the key and close the database file."""
         with self._lock:
+            self.lock()
             self._db.close()
 
     @contextmanager
@@ -109,18 +143,30 @@ class Store(ServerKnowledge):
 
     # -- settings ---------------------------------------------------------
     def get_setting(self, key: str, default: str = "") -> str:
-        """A stored setting, or `default`."""
+        """A stored setting, or `default`. Sealed ones (SEALED_SETTINGS) need the key."""
+        vault = self._key() if key in SEALED_SETTINGS else None
         with self._lock:
             row = self._db.execute("SELECT value FROM settings WHERE key=?", (key,)).fetchone()
-        return row[0] if row else default
+        return unseal(vault, row[0], ad("settings", "value", key)) if row else default
+
+    def has_setting(self, key: str) -> bool:
+        """True if a non-empty setting is stored (works while locked: e.g. paired or not)."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM settings WHERE key=?", (key,)).fetchone()
+        return bool(row and row[0])
 
     def set_settings(self, **values: str) -> None:
         """Store several settings in one transaction."""
+        vault = self._key() if SEALED_SETTINGS.intersection(values) else None
+        rows = [
+            (k, seal(vault, v, ad("settings", "value", k)) if k in SEALED_SETTINGS else v)
+            for k, v in values.items()
+        ]
         with self._tx() as db:
             db.executemany(
                 "INSERT INTO settings(key, value) VALUES(?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
-                list(values.items()),
+                rows,
             )
 
     # -- enrolments -------------------------------------------------------
@@ -132,55 +178,73 @@ class Store(ServerKnowledge):
         """Save records (e.g. every member of a household) as pending in ONE transaction,
         and drop the draft they came from in the same transaction: on disk either the
         whole household and no draft, or nothing new and the draft."""
-        stamp = now_iso()
+        vault, stamp = self._key(), now_iso()
         rows = [
             (
                 r.client_id,
                 r.version,
-                json.dumps(record_to_wire(r), ensure_ascii=False, separators=(",", ":")),
+                *sealed_columns(
+                    vault,
+                    r.client_id,
+                    json.dumps(record_to_wire(r), ensure_ascii=False, separators=(",", ":")),
+                    r.nik,
+                    r.full_name,
+                ),
                 Status.PENDING,
-                r.nik,
-                r.full_name,
                 r.village_code,
                 r.segment,
                 r.created_at or stamp,
                 stamp,
                 r.household.head if r.household else None,
+                self._officer,
             )
             for r in records
         ]
         with self._tx() as db:
             db.executemany(
-                """INSERT INTO enrolments(client_id, version, payload, status, nik, full_name,
-                       village_code, segment, created_at, updated_at, household_head)
-                   VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """INSERT INTO enrolments(client_id, version, payload, nik, full_name, nik_key,
+                       ident, status, village_code, segment, created_at, updated_at,
+                       household_head, officer)
+                   VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT(client_id) DO UPDATE SET version=excluded.version,
                        payload=excluded.payload, status=excluded.status, nik=excluded.nik,
-                       full_name=excluded.full_name, village_code=excluded.village_code,
+                       full_name=excluded.full_name, nik_key=excluded.nik_key,
+                       ident=excluded.ident, village_code=excluded.village_code,
                        segment=excluded.segment, problems='[]', updated_at=excluded.updated_at,
-                       household_head=excluded.household_head""",
+                       household_head=excluded.household_head, officer=excluded.officer""",
                 rows,
             )
             if draft_id:
                 db.execute("DELETE FROM drafts WHERE draft_id=?", (draft_id,))
+            if self._index is not None:
+                for r in records:
+                    self._index.put(r.client_id, r.nik or "", r.full_name)
 
-    def _row(self, row: sqlite3.Row) -> StoredEnrolment:
-        return StoredEnrolment(
-            record=record_from_wire(json.loads(row["payload"])),
-            status=row["status"],
-            member_no=row["member_no"],
-            card_token=row["card_token"],
-            problems=json.loads(row["problems"]),
-            updated_at=row["updated_at"],
-        )
+    def _rows(self, sql: str, args: Collection[Any] = ()) -> list[StoredEnrolment]:
+        """Rows of a query on enrolments, opened (Locked if they need the key)."""
+        vault = self._key()
+        with self._lock:
+            rows = self._db.execute(sql, list(args)).fetchall()
+        out = []
+        for row in rows:
+            opened = sealing.opened_enrolment(vault, row)
+            out.append(
+                StoredEnrolment(
+                    record=record_from_wire(opened["payload"]),
+                    status=row["status"],
+                    member_no=opened["member_no"],
+                    card_token=opened["card_token"],
+                    problems=opened["problems"],
+                    updated_at=row["updated_at"],
+                    officer=row["officer"],
+                )
+            )
+        return out
 
     def get(self, client_id: str) -> StoredEnrolment | None:
         """One record by its client id."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT * FROM enrolments WHERE client_id=?", (client_id,)
-            ).fetchone()
-        return self._row(row) if row else None
+        rows = self._rows("SELECT * FROM enrolments WHERE client_id=?", (client_id,))
+        return rows[0] if rows else None
 
     def list_enrolments(
         self,
@@ -194,48 +258,66 @@ class Store(ServerKnowledge):
         """Newest first, optionally filtered by village, segment and status (one, or
         several such as `Status.ATTENTION`).
 
-        `query` of digits matches the start of a NIK (an index range, so it stays fast
-        on a full tablet); any other `query` matches part of a name, any case.
+        `query` of digits matches the start of a NIK (an index range, or the in-memory
+        index of an encrypted store, so it stays fast on a full tablet); any other
+        `query` matches part of a name, any case.
         """
-        where: list[str] = []
-        args: list[Any] = []
+        vault = self._key()
+        with self._lock:
+            text = self._text_condition(vault, query)
+            if text is None:
+                return []
+            where, args = text
+            for column, value in (("village_code", village), ("segment", segment)):
+                if value:
+                    where.append(f"{column} = ?")
+                    args.append(value)
+            statuses = [status] if isinstance(status, str) else list(status)
+            statuses = [s for s in statuses if s]
+            if statuses:
+                where.append(f"status IN ({_marks(statuses)})")
+                args += statuses
+            sql = "SELECT * FROM enrolments"
+            if where:
+                sql += " WHERE " + " AND ".join(where)
+            sql += " ORDER BY created_at DESC, client_id LIMIT ?"
+            args.append(limit)
+            try:
+                return self._rows(sql, args)
+            finally:
+                self._hits = ()
+
+    def _text_condition(
+        self, vault: Vault | None, query: str
+    ) -> tuple[list[str], list[Any]] | None:
+        """The SQL for `query` (None: nothing can match)."""
         q = query.strip()
         digits = q.replace(" ", "")
+        if vault is not None:
+            hits = self._search_index(vault).matches(query)
+            if hits is None:
+                return [], []
+            if not hits:
+                return None
+            if len(hits) <= IN_LIST_MAX:
+                return [f"client_id IN ({_marks(hits)})"], list(hits)
+            self._hits = hits  # read by search_hit(), under the lock
+            return ["search_hit(client_id)"], []
         if digits.isdigit():
             # Same as `nik LIKE 'q%'` but able to use the index on nik (':' sorts after '9').
-            where.append("nik >= ? AND nik < ?")
-            args += [digits, digits + ":"]
-        elif q:
-            where.append("full_name LIKE ? ESCAPE '\\'")
+            return ["nik >= ? AND nik < ?"], [digits, digits + ":"]
+        if q:
             escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            args.append(f"%{escaped}%")
-        for column, value in (("village_code", village), ("segment", segment)):
-            if value:
-                where.append(f"{column} = ?")
-                args.append(value)
-        statuses = [status] if isinstance(status, str) else list(status)
-        statuses = [s for s in statuses if s]
-        if statuses:
-            where.append(f"status IN ({_marks(statuses)})")
-            args += statuses
-        sql = "SELECT * FROM enrolments"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY created_at DESC, client_id LIMIT ?"
-        args.append(limit)
-        with self._lock:
-            rows = self._db.execute(sql, args).fetchall()
-        return [self._row(r) for r in rows]
+            return ["full_name LIKE ? ESCAPE '\\'"], [f"%{escaped}%"]
+        return [], []
 
     def household(self, head_client_id: str) -> list[StoredEnrolment]:
         """Every record of one household, the anchor first, then in the order added."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT * FROM enrolments WHERE household_head=? "
-                "ORDER BY client_id<>household_head, rowid",
-                (head_client_id,),
-            ).fetchall()
-        return [self._row(r) for r in rows]
+        return self._rows(
+            "SELECT * FROM enrolments WHERE household_head=? "
+            "ORDER BY client_id<>household_head, rowid",
+            (head_client_id,),
+        )
 
     def villages_used(self) -> list[str]:
         """The village codes this tablet has enrolled in (for the home filter)."""
@@ -252,37 +334,6 @@ class Store(ServerKnowledge):
                 "SELECT COUNT(*) FROM enrolments WHERE created_at >= ?", (since_iso,)
             ).fetchone()
         return int(row[0])
-
-    # -- drafts ---------------------------------------------------------------
-    def save_draft(self, draft_id: str, title: str, payload: dict[str, Any]) -> None:
-        """Store (or overwrite) an unfinished form."""
-        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-        with self._tx() as db:
-            db.execute(
-                "INSERT INTO drafts(draft_id, title, payload, updated_at) VALUES(?, ?, ?, ?) "
-                "ON CONFLICT(draft_id) DO UPDATE SET title=excluded.title, "
-                "payload=excluded.payload, updated_at=excluded.updated_at",
-                (draft_id, title, text, now_iso()),
-            )
-
-    def drafts(self) -> list[Draft]:
-        """Unfinished forms, most recently touched first."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT * FROM drafts ORDER BY updated_at DESC, draft_id"
-            ).fetchall()
-        return [_draft(r) for r in rows]
-
-    def get_draft(self, draft_id: str) -> Draft | None:
-        """One draft by id."""
-        with self._lock:
-            r = self._db.execute("SELECT * FROM drafts WHERE draft_id=?", (draft_id,)).fetchone()
-        return _draft(r) if r else None
-
-    def delete_draft(self, draft_id: str) -> None:
-        """Discard a draft."""
-        with self._tx() as db:
-            db.execute("DELETE FROM drafts WHERE draft_id=?", (draft_id,))
 
     def count_by_status(self) -> dict[str, int]:
         """How many records are in each status (absent when none), drafts under `"draft"`."""
@@ -306,93 +357,17 @@ class Store(ServerKnowledge):
         niks, others = list(niks), list(except_client_ids) or [""]
         if not niks:
             return set()
+        vault = self._key()
+        # Encrypted: the keyed hashes of the NIKs, looked up in their index.
+        keys = {vault.nik_key(n): n for n in niks} if vault else {n: n for n in niks}
+        column = "nik_key" if vault else "nik"
         with self._lock:
             rows = self._db.execute(
-                f"SELECT DISTINCT nik FROM enrolments WHERE nik IN ({_marks(niks)})"
+                f"SELECT DISTINCT {column} FROM enrolments WHERE {column} IN ({_marks(keys)})"
                 f" AND client_id NOT IN ({_marks(others)})",
-                [*niks, *others],
+                [*keys, *others],
             ).fetchall()
-        return {r[0] for r in rows}
-
-    def pending(self, limit: int) -> list[Enrolment]:
-        """The oldest records still waiting to be sent."""
-        return [record for record, _ in self.pending_wire(limit)]
-
-    def pending_wire(self, limit: int) -> list[tuple[Enrolment, dict[str, Any]]]:
-        """The oldest records still waiting to be sent, each with its wire form exactly as
-        stored (what is sent is what was saved, byte for byte the same JSON values)."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT payload FROM enrolments WHERE status=? ORDER BY created_at, client_id "
-                "LIMIT ?",
-                (Status.PENDING, limit),
-            ).fetchall()
-        wires = [json.loads(r[0]) for r in rows]
-        return [(record_from_wire(wire), wire) for wire in wires]
-
-    def record_outcomes(
-        self, outcomes: list[tuple[str, int, str, str | None, str | None, str]]
-    ) -> int:
-        """Apply server outcomes `(client_id, version, status, member_no, card, problems_json)`.
-
-        Only rows still at that version change: an edit made while the batch was in
-        flight has a newer version and stays pending. Returns rows changed.
-        """
-        changed = 0
-        stamp = now_iso()
-        with self._tx() as db:
-            for cid, ver, status, member_no, card, problems in outcomes:
-                cur = db.execute(
-                    """UPDATE enrolments SET status=?, member_no=COALESCE(?, member_no),
-                           card_token=COALESCE(?, card_token), problems=?, updated_at=?,
-                           sent_at=CASE WHEN ?='sent' THEN ? ELSE sent_at END
-                       WHERE client_id=? AND version=?""",
-                    (status, member_no, card, problems, stamp, status, stamp, cid, ver),
-                )
-                changed += cur.rowcount
-        return changed
-
-    # -- reconciliation (docs/protocol.md) --------------------------------------
-    def delivered_keys(self) -> list[tuple[str, int]]:
-        """`(cid, ver)` of every record the server has answered (sent, conflict, rejected)."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT client_id, version FROM enrolments WHERE status<>?", (Status.PENDING,)
-            ).fetchall()
-        return [(r[0], int(r[1])) for r in rows]
-
-    def delivered_count(self) -> int:
-        """How many records the server has answered."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT COUNT(*) FROM enrolments WHERE status<>?", (Status.PENDING,)
-            ).fetchone()
-        return int(row[0])
-
-    def resend(self, keys: Collection[tuple[str, int]]) -> int:
-        """Make these delivered records pending again (the server lost them), keeping
-        their member number and card until the server answers anew. Returns how many."""
-        changed = 0
-        with self._tx() as db:
-            for cid, ver in keys:
-                cur = db.execute(
-                    "UPDATE enrolments SET status=? WHERE client_id=? AND version=? AND status<>?",
-                    (Status.PENDING, cid, ver, Status.PENDING),
-                )
-                changed += cur.rowcount
-        return changed
-
-    def kecamatan_codes(self) -> list[str]:
-        """The kecamatan this tablet has enrolled in: the roster it asks the server for."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT DISTINCT substr(village_code, 1, 8) FROM enrolments ORDER BY 1"
-            ).fetchall()
-        return [r[0] for r in rows]
-
-
-def _draft(row: sqlite3.Row) -> Draft:
-    return Draft(row["draft_id"], row["title"], json.loads(row["payload"]), row["updated_at"])
+        return {keys[r[0]] for r in rows}
 
 
 def _marks(values: Collection[object]) -> str:

@@ -73,4 +73,27 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (unit, bucket)
     ) WITHOUT ROWID;
     """,
+    # 5: officers with PINs and the data encrypted at rest (issue 12; field_app/vault.py,
+    # officers.py, sealing.py). Each officer keeps the data key wrapped under their PIN;
+    # sealed values are BLOBs in the old columns (nik and full_name then hold ''), the NIK
+    # also as a keyed hash for duplicates; `ident` (sealed NIK and name) feeds the
+    # in-memory search index; `officer` stamps who saved a record. The rows themselves
+    # are encrypted at the first unlock, not here: opening needs no key.
+    """
+    CREATE TABLE officers (
+        officer_id    TEXT PRIMARY KEY,
+        name          TEXT NOT NULL,
+        kdf           TEXT NOT NULL,
+        salt          BLOB NOT NULL,
+        wrapped       BLOB NOT NULL,
+        platform      INTEGER NOT NULL DEFAULT 0,
+        failures      INTEGER NOT NULL DEFAULT 0,
+        blocked_until REAL NOT NULL DEFAULT 0,
+        created_at    TEXT NOT NULL
+    );
+    ALTER TABLE enrolments ADD COLUMN nik_key TEXT NOT NULL DEFAULT '';
+    ALTER TABLE enrolments ADD COLUMN ident BLOB;
+    ALTER TABLE enrolments ADD COLUMN officer TEXT;
+    CREATE INDEX enrolments_nik_key ON enrolments(nik_key);
+    """,
 ]

@@ -22,6 +22,7 @@ from enrolment.protocol import KEYS_PATH, RecordResult, decode_push_reply
 from enrolment.records import Enrolment
 from tests.conftest import need
 from tests.live import ServerProcess
+from tests.store_vault import encrypted_stores, pytest_configure  # noqa: F401  (stores encrypted)
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get("DATABASE_URL_PG", "postgresql+psycopg://root@127.0.0.1:5432/test")

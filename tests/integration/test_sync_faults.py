@@ -157,7 +157,9 @@ def test_app_killed_mid_sync_then_restarted(tmp_path, server):
             sys.path.insert(0, {str(ROOT)!r})
             from field_app import sync_client
             from field_app.store import Store
-            sync_client.sync(Store({str(tmp_path / "tablet.db")!r}), batch_size=50)
+            from tests.store_vault import test_vault
+            path = {str(tmp_path / "tablet.db")!r}
+            sync_client.sync(Store(path, vault=test_vault()), batch_size=50)
         """)
         proc = subprocess.Popen([sys.executable, "-c", script])
         try:
