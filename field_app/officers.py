@@ -170,6 +170,8 @@ class OfficerAccess:
     def unlock(self, officer_id: str, pin: str) -> Officer:
         """Open the store with an officer's PIN; encrypts what is still plaintext."""
         vault = self._check_pin(officer_id, pin)
+        if self.platform_secret and not self._officer_row(officer_id)["platform"]:
+            self._rewrap(vault, officer_id, pin)  # from now on the keystore is needed too
         self._adopt(vault, officer_id)
         return next(o for o in self.officers() if o.officer_id == officer_id)
 
@@ -208,13 +210,7 @@ class OfficerAccess:
         check_pin(new_pin)
         if self._officer is None:
             raise Locked("unlock as the officer whose PIN changes")
-        vault = self._check_pin(self._officer, old_pin)
-        kdf, salt, wrapped, platform = self._wrapped_row(vault, self._officer, new_pin)
-        with self._tx() as db:
-            db.execute(
-                "UPDATE officers SET kdf=?, salt=?, wrapped=?, platform=? WHERE officer_id=?",
-                (kdf, salt, wrapped, platform, self._officer),
-            )
+        self._rewrap(self._check_pin(self._officer, old_pin), self._officer, new_pin)
 
     def remove_officer(self, officer_id: str) -> None:
         """Take an officer off this tablet (their wrapped key is deleted). Needs an
@@ -288,6 +284,14 @@ class OfficerAccess:
         salt = os.urandom(16)
         kek = derive_kek(pin, salt, self.kdf, self.platform_secret)
         return self.kdf.text(), salt, vault.wrap(kek, officer_id), int(bool(self.platform_secret))
+
+    def _rewrap(self, vault: Vault, officer_id: str, pin: str) -> None:
+        kdf, salt, wrapped, platform = self._wrapped_row(vault, officer_id, pin)
+        with self._tx() as db:
+            db.execute(
+                "UPDATE officers SET kdf=?, salt=?, wrapped=?, platform=? WHERE officer_id=?",
+                (kdf, salt, wrapped, platform, officer_id),
+            )
 
     def _check_pin(self, officer_id: str, pin: str) -> Vault:
         """The data key if `pin` is right; the try is counted first, reset on success."""

@@ -6,6 +6,10 @@ income, KK, consent, ...), `ident` (NIK and name, for the in-memory search index
 member number, card token and problem texts; the NIK also as a keyed hash (`nik_key`,
 indexed: duplicates and exact lookups). `nik` and `full_name` hold '' once sealed.
 Per draft: its title and payload. Settings: the keys in SEALED_SETTINGS.
+In the clear, because lists, filters, counts and the sync's bookkeeping need them while
+locked or in SQL: client ids and versions, status, village code, segment, the household
+anchor's client id, timestamps, the saving officer's id; the server's public keys,
+revoked serials and the lossy roster; officers' names.
 
 Every value says what it is: a BLOB is sealed, TEXT is plaintext not yet migrated. So a
 migration interrupted between two batches is finished by the next unlock, and a

@@ -47,6 +47,7 @@ __all__ = [
     "Vault",
     "now_iso",
 ]
+ORDER = "ORDER BY created_at DESC, client_id"  # the home list: newest first
 IN_LIST_MAX = 2_000  # search hits bound as SQL parameters; more: a function SQLite calls
 
 
@@ -280,7 +281,10 @@ class Store(ServerKnowledge, OfficerAccess, Drafts, SyncState):
             sql = "SELECT * FROM enrolments"
             if where:
                 sql += " WHERE " + " AND ".join(where)
-            sql += " ORDER BY created_at DESC, client_id LIMIT ?"
+            sql += f" {ORDER} LIMIT ?"
+            if vault is not None:  # sort the hits' keys only, then read the page's rows
+                inner = sql.replace("*", "rowid", 1)
+                sql = f"SELECT * FROM enrolments WHERE rowid IN ({inner}) {ORDER}"
             args.append(limit)
             try:
                 return self._rows(sql, args)

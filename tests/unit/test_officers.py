@@ -154,6 +154,14 @@ def test_an_officer_made_with_the_platform_secret_needs_it(tmp_path):
     assert len(store.list_enrolments()) == 1
 
 
+def test_an_officer_from_before_the_keystore_is_bound_to_it_at_the_next_unlock(tmp_path):
+    oid = open_store(tmp_path / "app.db").add_officer("Siti", "135790").officer_id
+    open_store(tmp_path / "app.db", platform_secret=b"keystore").unlock(oid, "135790")
+    with pytest.raises(Locked):
+        open_store(tmp_path / "app.db").unlock(oid, "135790")
+    open_store(tmp_path / "app.db", platform_secret=b"keystore").unlock(oid, "135790")
+
+
 def test_the_default_key_derivation_is_slow_on_purpose(tmp_path):
     import time
 
