@@ -59,14 +59,18 @@ DESK: dict[str, dict[str, str]] = {
     # the create-admin command).
     "account_username_invalid": {
         "id": "Nama pengguna: 2–64 huruf kecil, angka, . _ -",
-        "en": "2–64 lowercase letters, digits, . _ -",
+        "en": "Username: 2–64 lowercase letters, digits, . _ -",
     },
     "account_password_short": {
         "id": "Kata sandi minimal 10 karakter",
         "en": "Password needs at least 10 characters",
     },
     "account_role_invalid": {"id": "Peran tidak dikenal", "en": "Unknown role"},
-    "account_username_taken": {"id": "Nama pengguna sudah dipakai", "en": "Username already taken"},
+    # The English is the create-admin command's, which tests/integration/test_desk_auth.py reads.
+    "account_username_taken": {
+        "id": "Nama pengguna sudah dipakai",
+        "en": "That username exists already",
+    },
     "account_self": {
         "id": "Akun sendiri tidak bisa dinonaktifkan di sini",
         "en": "You cannot disable your own account",
