@@ -97,15 +97,15 @@ def sealed_problems(vault: Vault | None, client_id: str, problems: str) -> str |
     return seal(vault, problems, ad("enrolments", "problems", client_id))
 
 
-def index_entries(db: sqlite3.Connection, vault: Vault) -> list[tuple[str, str, str]]:
-    """`(client_id, nik, name)` of every record, for the in-memory search index."""
+def index_entries(db: sqlite3.Connection, vault: Vault) -> list[tuple[str, str, str, str]]:
+    """`(client_id, nik, name, created_at)` of every record, for the search index."""
     out = []
-    for cid, ident, nik, name in db.execute(
-        "SELECT client_id, ident, nik, full_name FROM enrolments"
+    for cid, ident, nik, name, created in db.execute(
+        "SELECT client_id, ident, nik, full_name, created_at FROM enrolments"
     ):
         if ident is not None:
             nik, name = vault.open_text(ident, ad("enrolments", "ident", cid)).split("\x1f", 1)
-        out.append((cid, nik, name))
+        out.append((cid, nik, name, created))
     return out
 
 

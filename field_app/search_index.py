@@ -9,7 +9,12 @@ NIK (a sorted list: a bisect, however many records).
 from __future__ import annotations
 
 import bisect
+import heapq
 import unicodedata
+
+# created_at newest first as an ascending key: each ASCII character mirrored, and a
+# terminator above them all (so "2026-01-01T00:00" sorts after its longer extensions).
+_NEWEST_FIRST = str.maketrans({chr(c): chr(0x7E - c) for c in range(0x7F)})
 
 
 def normalise(text: str) -> str:
@@ -31,17 +36,19 @@ class SearchIndex:
         self._starts: list[int] = []  # where each loaded name starts in _text
         self._cids: list[str] = []  # whose name it is
         self._overlay: dict[str, str] = {}  # names saved since the load
+        self._order: dict[str, tuple[str, str]] = {}  # the home list's order, as a key
         self.data_version: int = -1  # of the connection when last brought up to date
 
     def __len__(self) -> int:
         return len(self._niks)
 
-    def load(self, entries: list[tuple[str, str, str]]) -> None:
-        """Replace everything with `(client_id, nik, name)` entries (at unlock)."""
-        self._niks = {cid: nik for cid, nik, _ in entries}
+    def load(self, entries: list[tuple[str, str, str, str]]) -> None:
+        """Replace everything with `(client_id, nik, name, created_at)` entries."""
+        self._niks = {cid: nik for cid, nik, _, _ in entries}
+        self._order = {cid: _newest_first(cid, created) for cid, _, _, created in entries}
         self._by_nik = sorted((nik, cid) for cid, nik in self._niks.items())
-        names = [normalise(name).replace("\n", " ") for _, _, name in entries]
-        self._cids = [cid for cid, _, _ in entries]
+        names = [normalise(name).replace("\n", " ") for _, _, name, _ in entries]
+        self._cids = [cid for cid, _, _, _ in entries]
         self._starts, at = [], 1
         for name in names:
             self._starts.append(at)
@@ -49,8 +56,10 @@ class SearchIndex:
         self._text = "\n" + "\n".join(names) + "\n"
         self._overlay = {}
 
-    def put(self, client_id: str, nik: str, name: str) -> None:
-        """Add or replace one record's entry (after a save)."""
+    def put(self, client_id: str, nik: str, name: str, created_at: str) -> None:
+        """Add or replace one record's entry (after a save; a record keeps the
+        created_at it was first saved with, as the table does)."""
+        self._order.setdefault(client_id, _newest_first(client_id, created_at))
         old = self._niks.get(client_id)
         if old is not None and old != nik:
             i = bisect.bisect_left(self._by_nik, (old, client_id))
@@ -84,3 +93,13 @@ class SearchIndex:
         found.difference_update(self._overlay)
         found.update(cid for cid, name in self._overlay.items() if needle in name)
         return found
+
+    def newest(self, client_ids: set[str], limit: int) -> list[str]:
+        """The first `limit` of `client_ids` in the home list's order (newest first)."""
+        order = self._order
+        known = [cid for cid in client_ids if cid in order]
+        return heapq.nsmallest(limit, known, key=order.__getitem__)
+
+
+def _newest_first(client_id: str, created_at: str) -> tuple[str, str]:
+    return created_at.translate(_NEWEST_FIRST) + "\x7f", client_id

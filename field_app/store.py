@@ -218,8 +218,8 @@ class Store(ServerKnowledge, OfficerAccess, Drafts, SyncState):
             if draft_id:
                 db.execute("DELETE FROM drafts WHERE draft_id=?", (draft_id,))
             if self._index is not None:
-                for r in records:
-                    self._index.put(r.client_id, r.nik or "", r.full_name)
+                for r, row in zip(records, rows, strict=True):
+                    self._index.put(r.client_id, r.nik or "", r.full_name, row[10])
 
     def _rows(self, sql: str, args: Collection[Any] = ()) -> list[StoredEnrolment]:
         """Rows of a query on enrolments, opened (Locked if they need the key)."""
@@ -264,20 +264,19 @@ class Store(ServerKnowledge, OfficerAccess, Drafts, SyncState):
         `query` matches part of a name, any case.
         """
         vault = self._key()
+        filters, filter_args = _filters(village, segment, status)
         with self._lock:
-            text = self._text_condition(vault, query)
+            hits = self._search_index(vault).matches(query) if vault else None
+            if hits is not None and not filters and len(hits) <= IN_LIST_MAX:
+                # Unfiltered: the index knows the order too; read only the page's rows.
+                page = self._search_index(vault).newest(hits, limit)
+                return self._rows(
+                    f"SELECT * FROM enrolments WHERE client_id IN ({_marks(page)}) {ORDER}", page
+                )
+            text = self._text_condition(vault, query, hits)
             if text is None:
                 return []
-            where, args = text
-            for column, value in (("village_code", village), ("segment", segment)):
-                if value:
-                    where.append(f"{column} = ?")
-                    args.append(value)
-            statuses = [status] if isinstance(status, str) else list(status)
-            statuses = [s for s in statuses if s]
-            if statuses:
-                where.append(f"status IN ({_marks(statuses)})")
-                args += statuses
+            where, args = text[0] + filters, text[1] + filter_args
             sql = "SELECT * FROM enrolments"
             if where:
                 sql += " WHERE " + " AND ".join(where)
@@ -292,13 +291,13 @@ class Store(ServerKnowledge, OfficerAccess, Drafts, SyncState):
                 self._hits = ()
 
     def _text_condition(
-        self, vault: Vault | None, query: str
+        self, vault: Vault | None, query: str, hits: set[str] | None
     ) -> tuple[list[str], list[Any]] | None:
-        """The SQL for `query` (None: nothing can match)."""
+        """The SQL for `query` (None: nothing can match); `hits`: what the search index
+        found for it, when the store is encrypted."""
         q = query.strip()
         digits = q.replace(" ", "")
         if vault is not None:
-            hits = self._search_index(vault).matches(query)
             if hits is None:
                 return [], []
             if not hits:
@@ -372,6 +371,24 @@ class Store(ServerKnowledge, OfficerAccess, Drafts, SyncState):
                 [*keys, *others],
             ).fetchall()
         return {keys[r[0]] for r in rows}
+
+
+def _filters(
+    village: str, segment: str, status: str | Collection[str]
+) -> tuple[list[str], list[Any]]:
+    """The home list's filters as SQL conditions and their arguments."""
+    where: list[str] = []
+    args: list[Any] = []
+    for column, value in (("village_code", village), ("segment", segment)):
+        if value:
+            where.append(f"{column} = ?")
+            args.append(value)
+    statuses = [status] if isinstance(status, str) else list(status)
+    statuses = [s for s in statuses if s]
+    if statuses:
+        where.append(f"status IN ({_marks(statuses)})")
+        args += statuses
+    return where, args
 
 
 def _marks(values: Collection[object]) -> str:

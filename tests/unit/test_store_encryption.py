@@ -294,3 +294,30 @@ def test_a_migration_killed_half_way_is_finished_by_the_next_unlock(tmp_path):
     assert kinds == {"blob": 1202}
     store.close()
     assert TOKEN.encode() not in file_bytes(path) and NAME.encode() not in file_bytes(path)
+
+
+def test_encrypted_search_lists_newest_first_within_the_limit(tmp_path):
+    vault = Vault.new()
+    store = Store(tmp_path / "app.db", vault=vault)
+    stamps = ["2026-11-25T03:00:00Z", "2026-11-27T03:00:00Z", "2026-11-26T03:00:00Z"]
+    records = [replace(person(n, name=f"Baiq {n}"), created_at=c) for n, c in enumerate(stamps)]
+    store.save_enrolments(records)
+    store.close()
+    store = Store(tmp_path / "app.db", vault=vault)  # the index as built at unlock
+    assert [i.record.full_name for i in store.list_enrolments("baiq")] == [
+        "Baiq 1",
+        "Baiq 2",
+        "Baiq 0",
+    ]
+    assert [i.record.full_name for i in store.list_enrolments("baiq", 2)] == ["Baiq 1", "Baiq 2"]
+    # A correction keeps its place; a new record comes first.
+    store.save_enrolment(replace(records[0], full_name="Baiq Nol"))
+    store.save_enrolment(replace(person(9, name="Baiq 9"), created_at="2026-11-28T00:00:00Z"))
+    assert [i.record.full_name for i in store.list_enrolments("baiq")] == [
+        "Baiq 9",
+        "Baiq 1",
+        "Baiq 2",
+        "Baiq Nol",
+    ]
+    same = [i.record.client_id for i in store.list_enrolments("baiq")]
+    assert same == [i.record.client_id for i in store.list_enrolments("baiq", status="pending")]
