@@ -1,5 +1,7 @@
-"""Background sync while the app is open: try when there is work, back off when the
-server cannot be reached, and try again at once when it can."""
+"""Background sync while the app is open: try at start and whenever there is work, back
+off when the server cannot be reached, and try again at once when the app is woken
+(brought back to the foreground). Android runs no background work once the app is
+closed, so these moments are the only chances to send."""
 
 from __future__ import annotations
 
@@ -38,12 +40,18 @@ async def run(
     attempt: Callable[[], Awaitable[bool | None]],
     has_work: Callable[[], bool],
     backoff: Backoff | None = None,
+    wake: asyncio.Event | None = None,
 ) -> None:
     """Forever: when there is work, `attempt()` (True = success, None = skipped);
-    sleep as the back-off says. Cancel the task to stop."""
+    sleep as the back-off says. The first look is at once (the app just started), and
+    setting `wake` (the app came back to the foreground, the network returned) cuts a
+    sleep short. Cancel the task to stop."""
     backoff = backoff or Backoff()
+    first = True
     while True:
-        await asyncio.sleep(backoff.next_delay())
+        if not first:
+            await _sleep(backoff.next_delay(), wake)
+        first = False
         if not has_work():
             continue
         ok = await attempt()
@@ -53,3 +61,15 @@ async def run(
             backoff.succeeded()
         else:
             backoff.failed()
+
+
+async def _sleep(delay: float, wake: asyncio.Event | None) -> None:
+    """Sleep `delay` seconds, or less if `wake` is set meanwhile (then clear it)."""
+    if wake is None:
+        await asyncio.sleep(delay)
+        return
+    try:
+        await asyncio.wait_for(wake.wait(), delay)
+    except TimeoutError:
+        return
+    wake.clear()

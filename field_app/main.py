@@ -8,12 +8,14 @@ opening it to the network takes an explicit `FLET_SERVER_IP=0.0.0.0`.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Mapping
 
 import flet as ft
 
 from field_app import autosync, navigation
+from field_app.lifecycle import lifecycle_handler
 from field_app.state import AppState, data_dir
 from field_app.store import Store
 from field_app.views.app_view import App
@@ -39,8 +41,11 @@ def main(page: ft.Page) -> None:
     state = AppState(store=_shared_store())
     navigation.install(page, state)  # the back gesture walks the view stack
     page.render_views(App, state, state.session, state.flow)
-    # Sync in the background whenever records wait and the server answers.
-    task = page.run_task(autosync.run, state.auto_sync, state.has_pending)
+    # Sync at start, in the background whenever records wait and the server answers,
+    # and at once when the app comes back to the foreground.
+    wake = asyncio.Event()
+    task = page.run_task(autosync.run, state.auto_sync, state.has_pending, None, wake)
+    page.on_app_lifecycle_state_change = lifecycle_handler(wake, state.flow.flush_draft)
     page.on_disconnect = lambda e: task.cancel()
 
 

@@ -19,6 +19,7 @@ TESTS=(
   tests/unit/test_store.py
   tests/unit/test_roster.py
   tests/unit/test_autosync.py
+  tests/unit/test_lifecycle.py
   tests/unit/test_features.py
   tests/unit/test_form.py
   tests/unit/test_navigation.py

@@ -83,6 +83,11 @@ class FormFlow:
         self.session.show("home")
         self.home.refresh()
 
+    async def flush_draft(self) -> None:
+        """Write what was typed now (the app is going to the background, where Android
+        may end it without a word); nothing happens outside the form."""
+        await self._drafts.flush()
+
     async def leave_form(self) -> None:
         """Back to home; what was typed stays as a draft to resume later."""
         await self._drafts.flush()

@@ -44,3 +44,26 @@ def test_loop_attempts_only_with_work_and_backs_off_on_failure():
     asyncio.run(main())
     assert calls[:3] == [0, 1, 2]  # two failures counted before the success
     assert backoff.failures == 0
+
+
+def test_the_first_look_is_at_once_and_a_wake_cuts_the_sleep_short():
+    calls = []
+
+    async def attempt():
+        calls.append(asyncio.get_running_loop().time())
+        return True
+
+    async def main():
+        wake = asyncio.Event()
+        start = asyncio.get_running_loop().time()
+        task = asyncio.create_task(run(attempt, lambda: True, Backoff(base=30), wake))
+        await asyncio.sleep(0.05)
+        assert len(calls) == 1 and calls[0] - start < 1  # no 30 s wait at start
+        wake.set()  # e.g. the app resumed
+        await asyncio.sleep(0.05)
+        assert len(calls) == 2 and not wake.is_set()
+        await asyncio.sleep(0.05)
+        assert len(calls) == 2  # back to sleeping the back-off's 30 s
+        task.cancel()
+
+    asyncio.run(main())
