@@ -29,6 +29,14 @@ APP: dict[str, dict[str, str]] = {
         "en": "Sync finished: {accepted} accepted, {set_aside} need attention.",
     },
     "sync_nothing": {"id": "Tidak ada data yang perlu dikirim.", "en": "Nothing to send."},
+    # The push went through but the pull after it did not: keys, revocations and review
+    # outcomes are then not up to date, which the officer must know.
+    "pull_failed": {
+        "id": "Data terkirim, tetapi pembaruan dari server (hasil tinjauan, kunci kartu,"
+        " pencabutan) gagal diambil. Coba sinkronkan lagi nanti.",
+        "en": "Records were sent, but the server's updates (review outcomes, card keys,"
+        " revocations) could not be fetched. Sync again later.",
+    },
     "err_unreachable": {
         "id": "Server tidak dapat dihubungi. Data tetap aman di tablet; coba lagi nanti.",
         "en": "Cannot reach the server. Your data is safe on this tablet; try again later.",

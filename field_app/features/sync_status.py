@@ -67,10 +67,12 @@ class SyncStatus:
             if not quiet or exc.kind == "unauthorized":
                 session.message = t(f"err_{exc.kind}", session.lang)
             return False
-        if report.sent or not quiet:
+        if report.sent or not quiet or report.pull_error:
             session.message = (
                 t("sync_done", session.lang, accepted=report.accepted, set_aside=report.set_aside)
                 if report.sent
                 else t("sync_nothing", session.lang)
             )
-        return True
+        if report.pull_error:
+            session.message = f"{session.message} {t('pull_failed', session.lang)}"
+        return not report.pull_error

@@ -33,3 +33,18 @@ def test_a_verdict_belongs_to_the_text_it_was_given_for(tmp_path: Path):
     assert state.checker.verdict_for("not a card, edited") is None
     state.checker.open()  # opened again: no old verdict
     assert state.checker.verdict_for("not a card") is None
+
+
+def test_a_failed_pull_is_told_to_the_officer(tmp_path: Path, monkeypatch):
+    from field_app import sync_client
+
+    state = AppState(store=Store(tmp_path / "tablet.db"))
+    report = sync_client.SyncReport(3, 3, 0, 900, pull_error="unreachable")
+    monkeypatch.setattr(sync_client, "sync", lambda store, progress: report)
+    ok = asyncio.run(state.syncing.sync(quiet=True))
+    assert ok is False  # the background loop tries again later
+    assert "3 diterima" in state.message and "gagal diambil" in state.message
+    monkeypatch.setattr(
+        sync_client, "sync", lambda store, progress: sync_client.SyncReport(0, 0, 0, 0)
+    )
+    assert asyncio.run(state.syncing.sync(quiet=True)) is True
