@@ -7,17 +7,11 @@ import sys
 
 from sqlmodel import Session
 
+from enrolment.messages import slashed
 from sync_server.config import Settings
 from sync_server.db import make_engine
 from sync_server.services.accounts import AccountError, create_user
 from sync_server.services.audit import audit
-
-_MESSAGES = {
-    "username_invalid": "username: 2-64 characters of a-z 0-9 . _ - (lowercase)",
-    "password_short": "password: at least 10 characters",
-    "username_taken": "that username exists already",
-    "role_invalid": "unknown role",
-}
 
 
 def create_admin(settings: Settings, username: str, display_name: str, from_stdin: bool) -> int:
@@ -27,7 +21,7 @@ def create_admin(settings: Settings, username: str, display_name: str, from_stdi
     else:
         password = getpass.getpass("Password: ")
         if getpass.getpass("Again: ") != password:
-            print("passwords differ", file=sys.stderr)
+            print(slashed("cli_passwords_differ"), file=sys.stderr)
             return 1
     engine = make_engine(settings.database_url)
     try:
@@ -43,9 +37,9 @@ def create_admin(settings: Settings, username: str, display_name: str, from_stdi
             session.commit()  # a CLI command is its own unit of work
             name = user.username
     except AccountError as exc:
-        print(_MESSAGES.get(exc.code, exc.code), file=sys.stderr)
+        print(slashed(f"account_{exc.code}"), file=sys.stderr)
         return 1
     finally:
         engine.dispose()
-    print(f"administrator {name} created", file=sys.stderr)
+    print(slashed("cli_admin_created", name=name), file=sys.stderr)
     return 0

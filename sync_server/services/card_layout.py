@@ -16,6 +16,7 @@ from PIL import ImageFont
 
 from enrolment.areas import ASSETS_DIR, village_label
 from enrolment.card_token import CardClaims
+from enrolment.messages import slashed
 from enrolment.segments import segment_name
 from sync_server.services.qr import QrMatrix
 
@@ -135,15 +136,15 @@ def layout_card(claims: CardClaims, matrix: QrMatrix) -> list[Item]:
             bold=True,
             colour=WHITE,
         ),
-        Text(_MARGIN, 14.0, "KARTU PESERTA / MEMBER CARD", 6.0, bold=True, colour=GREEN),
+        Text(_MARGIN, 14.0, slashed("card_print_title"), 6.0, bold=True, colour=GREEN),
         *_name_lines(claims.name),
         Code(QR_X, QR_Y, QR_SIDE, matrix),
     ]
     rows = [
-        ("No. Peserta / Member no.", claims.member_no),
-        ("Segmen / Segment", segment_name(claims.segment)),
-        ("Desa / Village", village_label(claims.village_code)),
-        ("Berlaku / Valid", f"{claims.issued:%d-%m-%Y} s.d. {claims.expires:%d-%m-%Y}"),
+        (slashed("card_print_member_no"), claims.member_no),
+        (slashed("card_print_segment"), segment_name(claims.segment)),
+        (slashed("card_print_village"), village_label(claims.village_code)),
+        (slashed("card_print_valid"), f"{claims.issued:%d-%m-%Y} s.d. {claims.expires:%d-%m-%Y}"),
     ]
     y = 25.0
     for label, value in rows:
@@ -154,7 +155,7 @@ def layout_card(claims: CardClaims, matrix: QrMatrix) -> list[Item]:
         Text(
             _MARGIN,
             CARD_H - 2.6,
-            "Pindai QR untuk memeriksa keaslian / Scan the QR to check the card",
+            slashed("card_print_scan"),
             5.0,
             colour=GREY,
         )

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from sqlmodel import Session
 
 from enrolment.areas import area_name
+from enrolment.messages import slashed
 from enrolment.segments import segment_name
 from sync_server.models import Member, MemberKpj, RetiredMember, User
 from sync_server.services.audit import audit
@@ -26,16 +27,16 @@ from sync_server.services.spreadsheet_cells import safe_cell, safe_row
 COLUMNS = (
     "NIK",
     "KPJ",
-    "Nama / Name",
-    "Tanggal lahir / Birth date",
-    "Jenis kelamin / Sex",
-    "Kode desa / Village code",
-    "Desa / Village",
+    slashed("export_name"),
+    slashed("export_birth_date"),
+    slashed("export_sex"),
+    slashed("export_village_code"),
+    slashed("export_village"),
     "Kecamatan",
-    "Telepon / Phone",
-    "Segmen / Segment",
-    "Nomor anggota / Member no.",
-    "Terdaftar / Enrolled (UTC)",
+    slashed("export_phone"),
+    slashed("export_segment"),
+    slashed("export_member_no"),
+    slashed("export_enrolled"),
 )
 #: Then a column for each field the schema reports (enrolment.fields.REPORTED).
 HEADER = (*COLUMNS, *export_header())

@@ -28,6 +28,8 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from enrolment.areas import village_label
+from enrolment.messages import slashed
+from enrolment.problems import problem
 from enrolment.segments import segment_name
 from sync_server.models import Member, RetiredMember, ReviewItem, Submission, User, utcnow
 from sync_server.services.audit import audit
@@ -153,15 +155,15 @@ def _view(item: ReviewItem, sub: Submission | None, members: dict[int, Member]) 
     if sub is None or member is None:
         return None
     sent = json.loads(sub.payload)
-    left = _member_side("Anggota terdaftar / Enrolled member", member, "")
+    left = _member_side(slashed("review_side_member"), member, "")
     if item.kind in _ONE_MEMBER_KINDS or sub.member_id is None:
-        right = _sent_side("Data kiriman tablet / Submitted by tablet", sent, sub.device_id)
+        right = _sent_side(slashed("review_side_sent"), sent, sub.device_id)
         actions: tuple[str, ...] = ("merge", "reject")
     else:
         other = members.get(sub.member_id)
         if other is None:
             return None
-        right = _member_side("Anggota lain / Other member", other, f"tablet #{sub.device_id}")
+        right = _member_side(slashed("review_side_other"), other, f"tablet #{sub.device_id}")
         actions = ACTIONS
     item_fields = json.loads(item.fields)
     fields = [f for f in item_fields if ":" not in f]
@@ -275,12 +277,7 @@ def _decide_pair(
 
 def rejection_problem(reason: str) -> dict[str, str]:
     """The problem a tablet shows for a record the coordinator rejected."""
-    return {
-        "field": "nik",
-        "code": "review_rejected",
-        "id": f"Ditolak oleh koordinator: {reason}",
-        "en": f"Rejected by the coordinator: {reason}",
-    }
+    return problem("nik", "review_rejected", reason=reason).to_wire()
 
 
 def _take_contact(session: Session, member_id: int, sent: dict[str, Any]) -> None:

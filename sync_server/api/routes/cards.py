@@ -12,7 +12,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
-from enrolment.protocol import PROTO
 from sync_server.api.deps import CurrentDevice
 from sync_server.api.errors import ApiError, error_response
 from sync_server.dependencies import ApiUserDep, SessionDep, SettingsDep, SignerDep
@@ -70,22 +69,6 @@ def cards_batch_pdf(
     )
 
 
-# Why a card is gone (410), in the protocol's error shape. Kept here, beside the only
-# route that answers them.
-GONE: dict[str, tuple[str, str]] = {
-    "card_revoked": (
-        "Kartu peserta ini sudah dicabut ({reason}). Kartu baru hanya diterbitkan"
-        " koordinator di kantor dinas.",
-        "This member's card was revoked ({reason}). Only a coordinator at the office"
-        " issues a new one.",
-    ),
-    "member_retired": (
-        "Data peserta ini sudah digabung atau ditolak koordinator; tidak ada kartu.",
-        "This member was merged or rejected by a coordinator; there is no card.",
-    ),
-}
-
-
 def _download(
     member_no: str,
     device: Device,
@@ -116,14 +99,8 @@ _NO_STORE = {"Cache-Control": "no-store"}
 
 def _gone(refused: CardRefused) -> JSONResponse:
     """410 in the protocol's error shape, with the revocation reason when known."""
-    id_text, en_text = GONE[refused.code]
     reason = refused.params.get("reason") or "-"
-    error = {
-        "code": refused.code,
-        "id": id_text.format(reason=reason),
-        "en": en_text.format(reason=reason),
-    }
-    return JSONResponse({"proto": PROTO, "error": error}, status_code=410, headers=_NO_STORE)
+    return error_response(410, refused.code, _NO_STORE, reason=reason)
 
 
 @router.get("/{member_no}.png", response_class=Response)

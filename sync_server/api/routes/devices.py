@@ -45,10 +45,6 @@ GLOBAL_POLICY = throttle.Policy(
     forget_after=timedelta(hours=1),
 )
 GLOBAL_KEY = "pair:all"
-THROTTLED = (
-    "Terlalu banyak percobaan kode pemasangan yang salah. Coba lagi dalam {n} detik.",
-    "Too many wrong pairing codes. Try again in {n} seconds.",
-)
 
 
 class PairRequest(BaseModel):
@@ -69,9 +65,8 @@ class PairReply(BaseModel):
 
 def throttled_reply(wait: int) -> JSONResponse:
     """The protocol's error object for a pairing attempt refused for `wait` seconds."""
-    id_text, en_text = (text.format(n=wait) for text in THROTTLED)
-    body = {"proto": PROTO, "error": {"code": "too_many_attempts", "id": id_text, "en": en_text}}
-    return JSONResponse(body, status_code=429, headers={"Retry-After": str(wait)})
+    headers = {"Retry-After": str(wait)}
+    return error_response(429, "too_many_attempts", headers, message="pairing_throttled", n=wait)
 
 
 @router.post("/pair", response_model=None)

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
+from enrolment.messages import slashed
 from sync_server.db import read_session
 from sync_server.dependencies import (
     COOKIE,
@@ -65,29 +66,23 @@ ADDRESS_POLICY = throttle.Policy(
     forget_after=timedelta(hours=24),
 )
 
+# The texts are the catalogue's account_<code> and login_* (enrolment/messages/desk.py).
 ACCOUNT_ERRORS = {
-    "username_invalid": (
-        "Nama pengguna: 2–64 huruf kecil, angka, . _ - / 2–64 lowercase letters, digits, . _ -"
-    ),
-    "password_short": "Kata sandi minimal 10 karakter / Password needs at least 10 characters",
-    "role_invalid": "Peran tidak dikenal / Unknown role",
-    "username_taken": "Nama pengguna sudah dipakai / Username already taken",
-    "self": ("Akun sendiri tidak bisa dinonaktifkan di sini / You cannot disable your own account"),
-    "last_admin": (
-        "Administrator aktif terakhir tidak bisa dinonaktifkan"
-        " / The last enabled administrator cannot be disabled"
-    ),
-    "password_mismatch": (
-        "Kata sandi baru dan ulangannya berbeda / The new password and its repetition differ"
-    ),
-    "current_wrong": "Kata sandi saat ini salah / The current password is wrong",
-    "user_unknown": "Akun tidak ditemukan / Account not found",
+    code: slashed(f"account_{code}")
+    for code in (
+        "username_invalid",
+        "password_short",
+        "role_invalid",
+        "username_taken",
+        "self",
+        "last_admin",
+        "password_mismatch",
+        "current_wrong",
+        "user_unknown",
+    )
 }
-WRONG_LOGIN = "Nama pengguna atau kata sandi salah / Wrong username or password"
-BUSY = (
-    "Server sedang sibuk memeriksa kata sandi. Coba lagi sebentar lagi."
-    " / The server is busy checking passwords. Try again in a moment."
-)
+WRONG_LOGIN = slashed("login_wrong")
+BUSY = slashed("login_busy")
 
 
 def _secure(settings: SettingsDep) -> bool:
@@ -98,14 +93,8 @@ def _secure(settings: SettingsDep) -> bool:
 def wait_message(seconds: int) -> str:
     """The lockout message for a wait of `seconds`, in Indonesian and English."""
     if seconds < 120:
-        wait_id, wait_en = f"{seconds} detik", f"{seconds} seconds"
-    else:
-        minutes = -(-seconds // 60)
-        wait_id, wait_en = f"{minutes} menit", f"{minutes} minutes"
-    return (
-        f"Terlalu banyak percobaan yang gagal. Coba lagi dalam {wait_id}."
-        f" / Too many failed attempts. Try again in {wait_en}."
-    )
+        return slashed("login_wait_seconds", n=seconds)
+    return slashed("login_wait_minutes", n=-(-seconds // 60))
 
 
 def _login_keys(username: str, address: str) -> dict[str, throttle.Policy]:

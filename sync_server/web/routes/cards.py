@@ -17,12 +17,13 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from enrolment.areas import kecamatan, villages
+from enrolment.messages import slashed
 from sync_server.dependencies import SessionDep, SettingsDep, SignerDep
 from sync_server.services.audit import audit
 from sync_server.services.card_batches import BatchError, count_cards, parse_serial
 from sync_server.services.members import member_number, parse_member_number
 from sync_server.services.print_jobs import MAX_CARDS, BusyError, PrintJobs, Selection
-from sync_server.services.revocation import RevocationError, reissue_card, revoke_card
+from sync_server.services.revocation import REASONS, RevocationError, reissue_card, revoke_card
 from sync_server.services.signing import Signer
 from sync_server.web.deps import Desk, DeskDep, DeskPostDep, PrintJobsDep, get_print_jobs
 from sync_server.web.errors import DeskError
@@ -30,34 +31,9 @@ from sync_server.web.templating import _num, render
 
 router = APIRouter(prefix="/desk/cards", tags=["desk"], include_in_schema=False)
 
-REASON_NAMES = {
-    "lost": "Hilang / Lost",
-    "stolen": "Dicuri / Stolen",
-    "data_error": "Data salah / Wrong data",
-}
-ERRORS = {
-    "bad_selection": "Pilih satu kecamatan atau desa / Choose one kecamatan or village",
-    "bad_kecamatan": "Kecamatan tidak dikenal / Unknown kecamatan",
-    "bad_desa": "Desa tidak dikenal / Unknown village",
-    "bad_date": "Tanggal tidak valid (contoh: 2026-11-01) / Invalid date (e.g. 2026-11-01)",
-    "no_cards": "Tidak ada kartu aktif di wilayah ini / No active cards in this area",
-    "no_reprints": (
-        "Tidak ada kartu yang diterbitkan ulang sejak tanggal itu"
-        " / No cards were reissued since that date"
-    ),
-    "batch_too_large": (
-        "Terlalu banyak kartu ({n}) untuk satu PDF, maksimal {max}; cetak per kecamatan"
-        " / Too many cards ({n}) for one PDF, at most {max}; print by kecamatan"
-    ),
-    "busy": (
-        "Batch lain sedang dicetak; tunggu sampai selesai lalu coba lagi"
-        " / Another batch is printing; wait until it is done, then try again"
-    ),
-    "bad_reason": "Pilih alasan / Choose a reason",
-    "unknown_card": "Nomor seri kartu tidak dikenal / Unknown card serial",
-    "already_revoked": "Kartu sudah dicabut / The card is already revoked",
-    "unknown_member": "Nomor anggota tidak dikenal / Unknown member number",
-}
+# The texts are the catalogue's revoke_reason_<reason> and cards_<code>
+# (enrolment/messages/desk.py).
+REASON_NAMES = {reason: slashed(f"revoke_reason_{reason}") for reason in REASONS}
 
 
 def _page(
@@ -107,12 +83,12 @@ def _start_job(
     except BatchError as exc:
         session.rollback()
         params = {k: _num(v) for k, v in exc.params.items()}
-        return _page(request, error=ERRORS.get(exc.code, exc.code).format(**params), status=400)
+        return _page(request, error=slashed(f"cards_{exc.code}", **params), status=400)
     try:
         job_id = jobs.start(selection, total=total, started_by=desk.user.username, signer=signer)
     except BusyError as exc:
         session.rollback()
-        return _page(request, error=ERRORS["busy"], busy_job=exc.job.id, status=409)
+        return _page(request, error=slashed("cards_busy"), busy_job=exc.job.id, status=409)
     kind = "cards_reprint" if selection.reprints_since else "cards_batch"
     target = selection.area or "semua"
     if selection.reprints_since:
@@ -132,7 +108,7 @@ def cards_batch(
 ) -> Response:
     """Start an A4 PDF of the active cards of one kecamatan or village (a job)."""
     if not area.strip():
-        return _page(request, error=ERRORS["bad_selection"], status=400)
+        return _page(request, error=slashed("cards_bad_selection"), status=400)
     return _start_job(request, desk, session, jobs, signer, Selection.of(area))
 
 
@@ -151,7 +127,7 @@ def cards_reprints(
     try:
         day = date.fromisoformat(since.strip())
     except ValueError:
-        return _page(request, error=ERRORS["bad_date"], status=400)
+        return _page(request, error=slashed("cards_bad_date"), status=400)
     return _start_job(request, desk, session, jobs, signer, Selection.of(area, day))
 
 
@@ -192,14 +168,14 @@ def cards_revoke(
     """Revoke one card (lost, stolen, wrong data); every tablet learns it at its next pull."""
     number = parse_serial(serial)
     if number is None:
-        return _page(request, error=ERRORS["unknown_card"], status=400)
+        return _page(request, error=slashed("cards_unknown_card"), status=400)
     try:
         revoke_card(session, serial=number, reason=reason, actor=desk.user.username)
     except RevocationError as exc:
         session.rollback()
-        return _page(request, error=ERRORS.get(exc.code, exc.code), status=400)
+        return _page(request, error=slashed(f"cards_{exc.code}"), status=400)
     audit(session, desk.user, "card_revoke", f"card:{number}", note.strip() or reason)
-    return _page(request, done=f"Kartu {number} dicabut / Card {number} revoked")
+    return _page(request, done=slashed("cards_revoked_done", number=number))
 
 
 @router.post("/reissue", response_model=None)
@@ -214,7 +190,7 @@ def cards_reissue(
     """A new card for a member (the old one, if active, is revoked as reissued)."""
     member_id = parse_member_number(member_no)
     if member_id is None:
-        return _page(request, error=ERRORS["unknown_member"], status=400)
+        return _page(request, error=slashed("cards_unknown_member"), status=400)
     try:
         card = reissue_card(
             session,
@@ -224,7 +200,7 @@ def cards_reissue(
         )
     except RevocationError as exc:
         session.rollback()
-        return _page(request, error=ERRORS.get(exc.code, exc.code), status=400)
+        return _page(request, error=slashed(f"cards_{exc.code}"), status=400)
     serial = card.id
     audit(
         session,
@@ -234,4 +210,6 @@ def cards_reissue(
         note.strip(),
         {"serial": serial},
     )
-    return _page(request, done=f"Kartu baru {serial} untuk {member_number(member_id)} / New card")
+    return _page(
+        request, done=slashed("cards_reissued_done", serial=serial, member=member_number(member_id))
+    )

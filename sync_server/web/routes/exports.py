@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from enrolment.areas import kecamatan, villages
+from enrolment.messages import slashed
 from enrolment.segments import SEGMENT_NAMES, Segment
 from sync_server.dependencies import ReadSessionDep, SessionDep
 from sync_server.models import utcnow
@@ -25,16 +26,6 @@ from sync_server.web.templating import render
 router = APIRouter(prefix="/desk", tags=["desk"], include_in_schema=False)
 
 MAX_UPLOAD = UPLOAD_FILE  # the request itself is cut off a little above (request_limits)
-FILE_ERRORS = {
-    "file_unreadable": "Berkas tidak bisa dibaca (xlsx atau csv) / File unreadable (xlsx or csv)",
-    "no_header": "Baris pertama harus memuat kolom NIK dan KPJ / First row must name NIK and KPJ",
-    "too_many_rows": "Terlalu banyak baris (maks. 100.000) / Too many rows (max 100,000)",
-    "file_expands": (
-        "Isi berkas terlalu besar setelah dibuka (berkas zip yang dipadatkan berlebihan)"
-        " / The file unpacks into too much data (an over-compressed zip)"
-    ),
-    "too_large": "Berkas terlalu besar (maks. 5 MB) / File too large (max 5 MB)",
-}
 _MEDIA = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -123,7 +114,7 @@ async def kpj_import_route(
     """
     data = await file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
-        return _page(request, error=FILE_ERRORS["too_large"])
+        return _page(request, error=slashed("kpj_too_large"))
     # The sign-in lookup has already ended its transaction (web/deps.py): none is open.
     filename = file.filename or ""
     try:
@@ -133,7 +124,7 @@ async def kpj_import_route(
         )
     except ImportFileError as exc:
         await run_in_threadpool(session.rollback)
-        return _page(request, error=FILE_ERRORS[exc.code])
+        return _page(request, error=slashed(f"kpj_{exc.code}"))
     return _page(request, report=report)
 
 

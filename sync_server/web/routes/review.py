@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from enrolment.messages import slashed
 from enrolment.nik import mask_nik
 from sync_server.dependencies import ReadSessionDep, SessionDep
 from sync_server.services import duplicates
@@ -25,11 +26,8 @@ from sync_server.web.templating import render
 router = APIRouter(prefix="/desk/review", tags=["desk"], include_in_schema=False)
 
 STATUSES = ("open", "merged", "kept", "rejected")
-DECISION_ERRORS = {
-    "bad_action": (400, "Keputusan ini tidak berlaku untuk jenis ini / Not possible for this kind"),
-    "reason_required": (400, "Tuliskan alasan (minimal 3 huruf) / Give a reason (3+ characters)"),
-    "already_decided": (409, "Sudah diputuskan oleh orang lain / Already decided by someone else"),
-}
+#: HTTP status of a refused decision; its text is the catalogue's review_<code>.
+DECISION_STATUS = {"bad_action": 400, "reason_required": 400, "already_decided": 409}
 
 
 @router.get("", response_model=None)
@@ -87,7 +85,7 @@ def review_decide(
     except DecisionError as exc:
         if exc.code == "not_found":
             raise DeskError(404, "not_found") from None
-        status, message = DECISION_ERRORS[exc.code]
+        status, message = DECISION_STATUS[exc.code], slashed(f"review_{exc.code}")
         view = item_view(session=session, item_id=item_id)
         if view is None:
             raise DeskError(404, "not_found") from None
