@@ -58,12 +58,19 @@ def programme_defaults() -> dict[str, Any]:
     return {**out, **dict.fromkeys(DERIVED_COLUMNS)}
 
 
+#: (column, attribute, is a date) of each identity column: built once, ingest calls this
+#: for every record.
+_IDENTITY_PLAN: tuple[tuple[str, str, bool], ...] = tuple(
+    (f.member_column, f.attr, f.kind == "date")
+    for f in RECORD_FIELDS
+    if f.editable and f.member_column
+)
+
+
 def identity_values(rec: Enrolment, birth: date) -> dict[str, Any]:
     """The identity columns a record gives (the birth date as parsed by the caller)."""
-    by_column = {f.member_column: f for f in RECORD_FIELDS if f.member_column}
     return {
-        column: birth if by_column[column].kind == "date" else getattr(rec, by_column[column].attr)
-        for column in IDENTITY_COLUMNS
+        column: birth if is_date else getattr(rec, attr) for column, attr, is_date in _IDENTITY_PLAN
     }
 
 
