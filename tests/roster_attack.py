@@ -90,9 +90,14 @@ def enumerate_matches(
     return seen, matches
 
 
-def read_tablet_roster(db: sqlite3.Connection) -> tuple[bytes, list[RosterUnit]]:
-    """The key and units as found in a tablet's database file."""
-    (salt,) = db.execute("SELECT value FROM settings WHERE key='roster_salt'").fetchone()
+def read_tablet_roster(
+    db: sqlite3.Connection, salt: str | None = None
+) -> tuple[bytes, list[RosterUnit]]:
+    """The key and units as found in a tablet's database file. An encrypted tablet seals
+    its salt: the worst-case attacker also has the officer's PIN, so passes the salt the
+    unlocked store shows (`salt`)."""
+    if salt is None:
+        (salt,) = db.execute("SELECT value FROM settings WHERE key='roster_salt'").fetchone()
     units = []
     for unit_id, prefix, modulus in db.execute("SELECT unit, prefix, modulus FROM roster_units"):
         rows = db.execute("SELECT bucket FROM roster_buckets WHERE unit=?", (unit_id,))

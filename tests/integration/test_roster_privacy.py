@@ -72,10 +72,12 @@ def test_roster_warns_for_every_member_and_cannot_be_reversed(
     # The officer's check, as the app runs it: every known NIK warns.
     state = AppState(store=store)
     assert all(state._known_to_server([p.nik]) for p in people)
+    salt = store.get_setting("roster_salt")  # sealed in the file: the PIN holder sees it
     store.close()
 
-    # The attacker: the tablet's file, the published algorithm, every candidate.
-    key, units = read_tablet_roster(sqlite3.connect(tmp_path / "tablet.db"))
+    # The attacker: the tablet's file and its officer's PIN, the published algorithm,
+    # every candidate.
+    key, units = read_tablet_roster(sqlite3.connect(tmp_path / "tablet.db"), salt)
     assert {u.prefix for u in units} == {"520307"}
     # The whole space on SQLite; on PostgreSQL (the same roster code) every 8th birth
     # date, the precision for the whole space then following from the measured rate.
