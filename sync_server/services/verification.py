@@ -13,6 +13,7 @@ from enrolment.messages import has, texts
 from enrolment.nik import mask_nik
 from enrolment.records import same_name
 from enrolment.segments import segment_name
+from enrolment.verify_codec import VerifiedCard, VerifyReply
 from sync_server.models import Card, Member, utcnow
 from sync_server.services.members import parse_member_number
 from sync_server.services.signing import public_keys
@@ -50,30 +51,25 @@ class Verification:
             )
         return texts(reason)
 
-    def to_json(self) -> dict:
-        """The verdict as served at /api/v1/verify/{token}. Never the full NIK."""
-        out: dict = {
-            "status": self.status,
-            "reason": self.reason,
-            "message": {"id": self.explanation[0], "en": self.explanation[1]},
-        }
-        if self.revoked_on is not None:
-            out["revoked_on"] = self.revoked_on.isoformat()
+    def to_reply(self) -> VerifyReply:
+        """The verdict as the verification reply carries it. Never the full NIK."""
         c = self.claims
+        card = None
         if c is not None:
-            out["card"] = {
-                "serial": c.serial,
-                "member_no": c.member_no,
-                "name": c.name,
-                "segment": c.segment,
-                "segment_name": segment_name(c.segment),
-                "village_code": c.village_code,
-                "village": village_label(c.village_code),
-                "nik_masked": self.nik_masked,
-                "issued": c.issued.isoformat(),
-                "expires": c.expires.isoformat(),
-            }
-        return out
+            card = VerifiedCard(
+                serial=c.serial,
+                member_no=c.member_no,
+                name=c.name,
+                segment=c.segment,
+                segment_name=segment_name(c.segment),
+                village_code=c.village_code,
+                village=village_label(c.village_code),
+                nik_masked=self.nik_masked,
+                issued=c.issued,
+                expires=c.expires,
+            )
+        message_id, message_en = self.explanation
+        return VerifyReply(self.status, self.reason, message_id, message_en, self.revoked_on, card)
 
 
 def _card_matches(claims: CardClaims, card: Card, member: Member) -> bool:

@@ -11,6 +11,7 @@ from markupsafe import escape
 from PIL import Image
 
 from enrolment.card_token import b64d, b64e, token_from_text, verify
+from enrolment.verify_codec import decode_verify_reply
 from tests.conftest import nik_for, person
 from tests.integration.conftest import Server
 
@@ -61,6 +62,8 @@ def test_card_png_qr_verifies_and_opens_the_page(server: Server, enrolled) -> No
 
     data = httpx.get(f"{server.url}/api/v1/verify/{token}").json()
     assert data["proto"] == 1 and data["status"] == "valid"
+    reply = decode_verify_reply(data)  # the codec reads what the server wrote
+    assert reply.card is not None and reply.card.member_no == member_no
     assert data["card"]["nik_masked"] == "5203********0042"
     assert nik_for(42, female=True) not in str(data)
 

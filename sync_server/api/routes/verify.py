@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from enrolment.protocol import KEYS_PATH, PROTO
+from enrolment.verify_codec import encode_verify_reply
 from sync_server.dependencies import SessionDep
 from sync_server.services.signing import key_set
 from sync_server.services.verification import verify_card_token
@@ -33,7 +34,7 @@ def verify_page(token: str, session: SessionDep) -> HTMLResponse:
     """Mobile-friendly page saying whether the card is genuine and valid."""
     result = verify_card_token(session=session, token=token)
     html = _templates.get_template("verify.html").render(
-        v=result, card=result.to_json().get("card")
+        v=result, card=encode_verify_reply(result.to_reply()).get("card")
     )
     return HTMLResponse(html, headers=_PRIVATE_HEADERS)
 
@@ -41,7 +42,7 @@ def verify_page(token: str, session: SessionDep) -> HTMLResponse:
 @router.get("/api/v1/verify/{token}")
 def verify_json(token: str, session: SessionDep) -> dict[str, Any]:
     """The verification verdict as JSON."""
-    return {"proto": PROTO, **verify_card_token(session=session, token=token).to_json()}
+    return encode_verify_reply(verify_card_token(session=session, token=token).to_reply())
 
 
 @router.get(KEYS_PATH)
