@@ -31,6 +31,9 @@ class PullReply:
     roster_full: bool  # True: replace the tablet's roster with these; False: add them
     rewound: bool = False  # the server is behind the tablet: reconcile
     srv: str = ""  # server identity "<server_id>.<generation>" ("" from an older server)
+    # The server's public address (PUBLIC_BASE_URL): the card QR's link, so the tablet's
+    # card and the printed card are the same link ("" from an older server).
+    public_url: str = ""
 
 
 def encode_pull_reply(
@@ -88,6 +91,7 @@ def decode_pull_reply(obj: Any) -> PullReply:
         roster_full=bool(roster.get("full")),
         rewound=obj.get("rewound") is True,
         srv=srv if isinstance(srv, str) else "",
+        public_url=_text(obj, "public_url"),
     )
 
 

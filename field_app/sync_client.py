@@ -34,6 +34,7 @@ from enrolment.protocol import (
 from enrolment.pull_codec import decode_pull_reply
 from enrolment.reconcile import bucket_of, summarise
 from field_app import outbox
+from field_app.server_address import check_server_address
 from field_app.store import Store
 
 # Every request has a deadline: a 100-record batch is ~8 KB gzipped, ~2 s at 50 kbit/s.
@@ -46,6 +47,8 @@ RECONCILE_PATH = "/api/v1/sync/reconcile"
 # Settings: the server identity last spoken to, the device it was reconciled for,
 # and whether a reconciliation is owed.
 SERVER_IDENTITY = "server_identity"
+#: The server's public address, learnt at each pull: the link in the tablet's card QR.
+PUBLIC_URL = "public_url"
 RECONCILED_DEVICE = "reconciled_device"
 RECONCILE_DUE = "reconcile_due"
 # Keys sent in one `have` request of reconciliation.
@@ -284,6 +287,9 @@ def pull(store: Store) -> None:
         store.set_settings(**{RECONCILE_DUE: "1"})
     if reply.roster_salt:
         store.set_settings(roster_salt=reply.roster_salt)
+    link = _public_link(reply.public_url)
+    if link:
+        store.set_settings(**{PUBLIC_URL: link})
     store.save_public_keys(reply.keys)
     updates = list(reply.updates)
     _check_cards(store, server_url, updates)
@@ -296,6 +302,18 @@ def pull(store: Store) -> None:
         roster=list(reply.roster_units),
         roster_full=reply.roster_full,
     )
+
+
+def _public_link(text: str) -> str:
+    """The server's public address as the card QR may carry it ("" if unusable). Plain
+    http is accepted here, unlike for the tablet's own connection: the link carries only
+    the public card token, and the printed cards carry the very same link."""
+    check = check_server_address(text)
+    if check.url:
+        return check.url
+    if check.problem == "address_insecure":
+        return text.strip().rstrip("/")
+    return ""
 
 
 def reconcile(store: Store) -> int:

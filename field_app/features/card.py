@@ -12,6 +12,7 @@ from enrolment.card_check import CardCheck, check_card, is_revoked_card
 from enrolment.card_token import b64d
 from field_app.session import Session
 from field_app.store import StoredEnrolment
+from field_app.sync_client import PUBLIC_URL
 
 
 @ft.observable
@@ -22,12 +23,17 @@ class ShownCard:
     session: Session
     item: StoredEnrolment | None = None
     revoked: bool = False  # its serial was revoked (learnt at a pull)
+    link_base: str = ""  # the server's public address: the QR links there
 
     def open(self, item: StoredEnrolment) -> None:
         """Show a synced member's card."""
         if item.card_token:
             # One indexed lookup in the local file: quick enough for the UI thread.
-            self.revoked = is_revoked_card(item.card_token, self.session.store.is_revoked)
+            store = self.session.store
+            self.revoked = is_revoked_card(item.card_token, store.is_revoked)
+            # The printed card's link (PUBLIC_BASE_URL, learnt at pulls), not the address
+            # this tablet reaches the server by; before any pull, the latter.
+            self.link_base = store.get_setting(PUBLIC_URL) or self.session.server_address
             self.item = item
             self.session.show("card")
 

@@ -20,7 +20,7 @@ def CardView(session: Session, shown: ShownCard, go_home: Callable[[], None]) ->
     """The member card with its QR code."""
     lang, item = session.lang, shown.item
     token = item.card_token if item is not None else None
-    url = verification_url(session.server_address, token) if token else ""
+    url = verification_url(shown.link_base, token) if token else ""
     qr = ft.use_memo(lambda: qr_png(url) if url else b"", [url])  # drawn once per card
     if item is None or not token:
         return ft.Text("")

@@ -88,7 +88,8 @@ def pull_route(
         )
     except PullError as exc:
         raise ApiError(400, exc.code) from None
-    return JSONResponse({**body, "srv": identity.wire()})
+    # The card QR's link: the public address, not the one this tablet reached us by.
+    return JSONResponse({**body, "srv": identity.wire(), "public_url": settings.public_base_url})
 
 
 @router.post("/reconcile")
