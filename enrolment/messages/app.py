@@ -274,6 +274,7 @@ APP: dict[str, dict[str, str]] = {
     "card_title": {"id": "Kartu peserta", "en": "Member card"},
     "member_no": {"id": "No. peserta", "en": "Member no."},
     "valid_until": {"id": "Berlaku s.d.", "en": "Valid until"},
+    "card_valid": {"id": "Berlaku {start} s.d. {end}", "en": "Valid {start} to {end}"},
     "card_scan_hint": {
         "id": "Pindai kode QR dengan kamera HP untuk memeriksa keaslian kartu.",
         "en": "Scan the QR code with a phone camera to check the card.",

@@ -9,7 +9,7 @@ from datetime import date
 import flet as ft
 
 from enrolment.card_check import CardCheck, check_card, is_revoked_card
-from enrolment.card_token import b64d
+from enrolment.card_token import CardTokenError, b64d, split_token
 from field_app.session import Session
 from field_app.store import StoredEnrolment
 from field_app.sync_client import PUBLIC_URL
@@ -24,6 +24,7 @@ class ShownCard:
     item: StoredEnrolment | None = None
     revoked: bool = False  # its serial was revoked (learnt at a pull)
     link_base: str = ""  # the server's public address: the QR links there
+    valid: tuple[date, date] | None = None  # the card's validity, as its token says
 
     def open(self, item: StoredEnrolment) -> None:
         """Show a synced member's card."""
@@ -34,8 +35,19 @@ class ShownCard:
             # The printed card's link (PUBLIC_BASE_URL, learnt at pulls), not the address
             # this tablet reaches the server by; before any pull, the latter.
             self.link_base = store.get_setting(PUBLIC_URL) or self.session.server_address
+            self.valid = _validity(item.card_token)
             self.item = item
             self.session.show("card")
+
+
+def _validity(token: str) -> tuple[date, date] | None:
+    """The dates a card's token says it is valid between (the token was verified when it
+    arrived; here it is only read)."""
+    try:
+        claims = split_token(token).claims
+    except CardTokenError:
+        return None
+    return claims.issued, claims.expires
 
 
 @ft.observable

@@ -12,6 +12,7 @@ from field_app.card_image import qr_png, verification_url
 from field_app.features.card import ShownCard
 from field_app.i18n import t
 from field_app.session import Session
+from field_app.typed_values import format_date
 from field_app.views.common import big_button, page_frame
 
 
@@ -40,6 +41,7 @@ def CardView(session: Session, shown: ShownCard, go_home: Callable[[], None]) ->
                 ),
                 ft.Text(segment_name(rec.segment, lang), size=16, color=ft.Colors.WHITE),
                 ft.Text(areas.village_label(rec.village_code), size=16, color=ft.Colors.WHITE),
+                *_validity(shown, lang),
             ],
             spacing=4,
         ),
@@ -64,6 +66,14 @@ def CardView(session: Session, shown: ShownCard, go_home: Callable[[], None]) ->
             ft.Row([big_button(t("back", lang), lambda e: go_home(), primary=False)]),
         ],
     )
+
+
+def _validity(shown: ShownCard, lang: str) -> list[ft.Control]:
+    if shown.valid is None:
+        return []
+    start, end = (format_date(d.isoformat()) for d in shown.valid)
+    text = t("card_valid", lang, start=start, end=end)
+    return [ft.Text(text, size=16, color=ft.Colors.WHITE)]
 
 
 def _revoked_banner(lang: str) -> ft.Control:

@@ -30,6 +30,7 @@ def test_the_tablets_card_links_to_the_public_address(tmp_path) -> None:
         shown = ShownCard(Session(store))
         shown.open(item)
         assert shown.link_base == PUBLIC != server.url
+        assert shown.valid is not None and shown.valid[0] < shown.valid[1]  # shown on the card
     finally:
         server.stop()
 
