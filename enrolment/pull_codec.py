@@ -34,6 +34,8 @@ class PullReply:
     # The server's public address (PUBLIC_BASE_URL): the card QR's link, so the tablet's
     # card and the printed card are the same link ("" from an older server).
     public_url: str = ""
+    # Days the tablet keeps records the server accepted (0: no limit, or an older server).
+    keep_days: int = 0
 
 
 def encode_pull_reply(
@@ -92,7 +94,16 @@ def decode_pull_reply(obj: Any) -> PullReply:
         rewound=obj.get("rewound") is True,
         srv=srv if isinstance(srv, str) else "",
         public_url=_text(obj, "public_url"),
+        keep_days=_days(obj.get("keep_days")),
     )
+
+
+def _days(value: Any) -> int:
+    if value is None:
+        return 0
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 36_500:
+        raise WireError("keep_days must be a number of days")
+    return value
 
 
 def _list(obj: dict[str, Any], key: str) -> list[Any]:

@@ -21,6 +21,9 @@ from field_app.sealing import ad, seal, unseal
 from field_app.vault import Vault
 
 PENDING = "pending"  # Status.PENDING
+SENT = "sent"  # Status.SENT
+#: Settings a revoked tablet forgets: it must pair again before it sends anything.
+_CREDENTIALS = ("device_token", "device_id", "pull_cursor", "roster_salt")
 
 
 def now_iso() -> str:
@@ -35,6 +38,7 @@ class SyncState:
     _db: sqlite3.Connection
     _tx: Callable[[], AbstractContextManager[sqlite3.Connection]]
     _key: Callable[[], Vault | None]
+    _index: Any
 
     def pending(self, limit: int) -> list[Enrolment]:
         """The oldest records still waiting to be sent."""
@@ -107,6 +111,33 @@ class SyncState:
                 )
                 changed += cur.rowcount
         return changed
+
+    # -- minimisation (UU PDP) -----------------------------------------------------
+    def wipe_delivered(self) -> int:
+        """This tablet was revoked: delete what the server already holds (the records it
+        accepted, with their cards), the NIK roster and the credentials. Records it never
+        accepted (waiting, or set aside for a correction) stay, sealed, to be handed over
+        after pairing again; drafts stay too. Returns how many records were deleted."""
+        with self._tx() as db:
+            deleted = db.execute("DELETE FROM enrolments WHERE status=?", (SENT,)).rowcount
+            db.execute("DELETE FROM roster_buckets")
+            db.execute("DELETE FROM roster_units")
+            marks = ",".join("?" * len(_CREDENTIALS))
+            db.execute(f"DELETE FROM settings WHERE key IN ({marks})", _CREDENTIALS)
+        self._index = None  # rebuilt without them at the next search
+        return deleted
+
+    def purge_sent_before(self, cutoff_iso: str) -> int:
+        """Delete records the server accepted that were enrolled before `cutoff_iso` (the
+        server's retention period for tablets): the member is on the server, and the
+        officer's lists (today, recent work) do not reach that far. Returns how many."""
+        with self._tx() as db:
+            deleted = db.execute(
+                "DELETE FROM enrolments WHERE status=? AND created_at<?", (SENT, cutoff_iso)
+            ).rowcount
+        if deleted:
+            self._index = None
+        return deleted
 
     def kecamatan_codes(self) -> list[str]:
         """The kecamatan this tablet has enrolled in: the roster it asks the server for."""

@@ -16,6 +16,7 @@ import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
@@ -132,26 +133,39 @@ def sync(
     server is not the one (or not the state of it) this tablet last spoke to, reconcile
     and push again what it turned out to lack."""
     with _SYNC_LOCK:
-        _note_pairing(store)
-        report = push(store, on_progress, batch_size)
         try:
-            pull(store)
+            return _sync_locked(store, on_progress, batch_size)
         except SyncError as exc:
-            if exc.kind == "unauthorized":
-                raise  # the tablet must pair again (e.g. the server was wiped): say so
-            return replace(report, pull_error=exc.kind)
-        if store.get_setting(RECONCILE_DUE):
-            resent = reconcile(store)
-            if resent:
-                again = push(store, on_progress, batch_size)
-                report = replace(
-                    report,
-                    sent=report.sent + again.sent,
-                    accepted=report.accepted + again.accepted,
-                    set_aside=report.set_aside + again.set_aside,
-                    bytes_sent=report.bytes_sent + again.bytes_sent,
-                )
-        return report
+            if exc.kind == "revoked":
+                # At once: what the server holds is gone from the tablet; what it never
+                # accepted stays (sealed) for after pairing again.
+                store.wipe_delivered()
+            raise
+
+
+def _sync_locked(
+    store: Store, on_progress: Callable[[int, int], None] | None, batch_size: int
+) -> SyncReport:
+    _note_pairing(store)
+    report = push(store, on_progress, batch_size)
+    try:
+        pull(store)
+    except SyncError as exc:
+        if exc.kind in ("unauthorized", "revoked"):
+            raise  # the tablet must pair again (e.g. the server was wiped): say so
+        return replace(report, pull_error=exc.kind)
+    if store.get_setting(RECONCILE_DUE):
+        resent = reconcile(store)
+        if resent:
+            again = push(store, on_progress, batch_size)
+            report = replace(
+                report,
+                sent=report.sent + again.sent,
+                accepted=report.accepted + again.accepted,
+                set_aside=report.set_aside + again.set_aside,
+                bytes_sent=report.bytes_sent + again.bytes_sent,
+            )
+    return report
 
 
 def _credentials(store: Store) -> tuple[str, str]:
@@ -224,6 +238,8 @@ def push(
 def _reply(response: httpx.Response) -> dict:
     """The body of a successful protocol reply; SyncError for anything else."""
     if response.status_code == 401:
+        if _error_code(response) == "device_revoked":
+            raise SyncError("revoked")  # the coordinator revoked this tablet
         raise SyncError("unauthorized")
     if response.status_code == 503:
         raise SyncError("unreachable", "server busy")  # nothing changed: try again later
@@ -231,6 +247,15 @@ def _reply(response: httpx.Response) -> dict:
     if response.status_code != 200:
         raise SyncError("bad_reply", str(body.get("error", response.status_code)))
     return body
+
+
+def _error_code(response: httpx.Response) -> str:
+    """The protocol error code of a reply ("" if it is not a protocol error)."""
+    try:
+        error = response.json().get("error")
+    except (ValueError, AttributeError):
+        return ""
+    return str(error.get("code", "")) if isinstance(error, dict) else ""
 
 
 def _check_cards(store: Store, server_url: str, results: list[RecordResult]) -> None:
@@ -290,6 +315,9 @@ def pull(store: Store) -> None:
     link = _public_link(reply.public_url)
     if link:
         store.set_settings(**{PUBLIC_URL: link})
+    if reply.keep_days:
+        cutoff = datetime.now(UTC) - timedelta(days=reply.keep_days)
+        store.purge_sent_before(cutoff.strftime("%Y-%m-%dT%H:%M:%SZ"))
     store.save_public_keys(reply.keys)
     updates = list(reply.updates)
     _check_cards(store, server_url, updates)

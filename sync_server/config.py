@@ -35,6 +35,9 @@ class Settings:
     card_valid_years: int = 5
     max_body_bytes: int = 4 * 1024 * 1024  # compressed push body
     max_json_bytes: int = 16 * 1024 * 1024  # after gzip: 500 records fit with room to spare
+    # How long a tablet keeps records the server accepted (UU PDP minimisation): told to
+    # tablets at every pull; 0 keeps them forever.
+    tablet_keep_days: int = 90
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -48,7 +51,10 @@ class Settings:
         years = int(env.get("CARD_VALID_YEARS") or 5)
         if years < 1:
             raise ValueError("CARD_VALID_YEARS must be at least 1")
-        return cls(data_dir, database_url, base_url, secret, years)
+        keep = int(env.get("TABLET_KEEP_DAYS") or 90)
+        if keep < 0:
+            raise ValueError("TABLET_KEEP_DAYS must be 0 (keep) or more")
+        return cls(data_dir, database_url, base_url, secret, years, tablet_keep_days=keep)
 
 
 def _make_private_dir(path: Path) -> None:

@@ -13,6 +13,10 @@ API: dict[str, dict[str, str]] = {
         "id": "Terlalu banyak percobaan kode pemasangan yang salah. Coba lagi dalam {n} detik.",
         "en": "Too many wrong pairing codes. Try again in {n} seconds.",
     },
+    "device_revoked": {
+        "id": "Tablet ini telah dicabut oleh koordinator.",
+        "en": "This tablet has been revoked by a coordinator.",
+    },
     "unauthorized": {
         "id": "Perangkat belum dipasangkan atau tokennya tidak berlaku.",
         "en": "The device is not paired or its token is not valid.",

@@ -41,6 +41,13 @@ APP: dict[str, dict[str, str]] = {
         "id": "Server tidak dapat dihubungi. Data tetap aman di tablet; coba lagi nanti.",
         "en": "Cannot reach the server. Your data is safe on this tablet; try again later.",
     },
+    "err_revoked": {
+        "id": "Tablet ini dicabut koordinator. Data yang sudah diterima server dihapus dari"
+        " tablet; data yang belum terkirim tetap aman dan dikirim setelah tablet dihubungkan"
+        " lagi.",
+        "en": "A coordinator revoked this tablet. Records the server already has were deleted"
+        " from it; records not yet sent are kept safe and go once the tablet is paired again.",
+    },
     "err_unauthorized": {
         "id": "Tablet ini tidak dikenali server (kode dicabut?). Hubungi koordinator.",
         "en": "The server does not recognise this tablet (revoked?). Contact the coordinator.",

@@ -64,7 +64,9 @@ class SyncStatus:
         try:
             report = await asyncio.to_thread(sync_client.sync, session.store, progress)
         except sync_client.SyncError as exc:
-            if not quiet or exc.kind == "unauthorized":
+            if exc.kind == "revoked":  # its data is wiped: pair again to send the rest
+                session.show("pair", t("err_revoked", session.lang))
+            elif not quiet or exc.kind == "unauthorized":
                 session.message = t(f"err_{exc.kind}", session.lang)
             return False
         if report.sent or not quiet or report.pull_error:

@@ -10,7 +10,7 @@ from fastapi import Depends, Header
 from sync_server.api.errors import ApiError
 from sync_server.dependencies import SessionDep
 from sync_server.models import Device
-from sync_server.services.devices import device_for_token
+from sync_server.services.devices import device_for_token, token_was_revoked
 
 
 def get_current_device(
@@ -22,7 +22,9 @@ def get_current_device(
     if scheme.lower() == "bearer" and token.strip():
         device = device_for_token(session=session, token=token.strip())
     if device is None:
-        raise ApiError(401, "unauthorized", headers={"WWW-Authenticate": "Bearer"})
+        revoked = bool(token.strip()) and token_was_revoked(session=session, token=token.strip())
+        code = "device_revoked" if revoked else "unauthorized"
+        raise ApiError(401, code, headers={"WWW-Authenticate": "Bearer"})
     # End this lookup's transaction now (keeping the loaded device): otherwise it would
     # stay open while a slow tablet uploads its batch, and on SQLite hold the write lock.
     session.expunge(device)

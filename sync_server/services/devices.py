@@ -160,3 +160,15 @@ def device_for_token(*, session: Session, token: str) -> Device | None:
             Device.revoked_at.is_(None),  # type: ignore[union-attr]
         )
     ).first()
+
+
+def token_was_revoked(*, session: Session, token: str) -> bool:
+    """True if `token` is a revoked device's: the tablet is told so, and wipes what the
+    server already holds (a token no device ever had, e.g. after a wipe, is not)."""
+    found = session.exec(
+        select(Device.id).where(
+            Device.token_hash == hash_token(token),
+            Device.revoked_at.is_not(None),  # type: ignore[union-attr]
+        )
+    ).first()
+    return found is not None

@@ -89,7 +89,8 @@ def pull_route(
     except PullError as exc:
         raise ApiError(400, exc.code) from None
     # The card QR's link: the public address, not the one this tablet reached us by.
-    return JSONResponse({**body, "srv": identity.wire(), "public_url": settings.public_base_url})
+    extras = {"public_url": settings.public_base_url, "keep_days": settings.tablet_keep_days}
+    return JSONResponse({**body, "srv": identity.wire(), **extras})
 
 
 @router.post("/reconcile")
