@@ -313,6 +313,8 @@ def time_page(client: TestClient, path: str, runs: int = 5) -> tuple[list[float]
         r = client.get(path)
         times.append(time.perf_counter() - t0)
         assert r.status_code == 200, r.text[:300]
+        # A lost sign-in would measure the login page instead (a redirect, followed).
+        assert str(r.url).endswith(path), f"{path} answered {r.url}"
     return times, len(r.content)
 
 
@@ -364,6 +366,7 @@ def main(argv: list[str] | None = None) -> int:
                 session=session, username="bench", password="bench-password", role="coordinator"
             )
             token, _ = start_session(session=session, user=user)
+            session.commit()  # services leave the commit to their caller (the unit of work)
         with TestClient(create_app(settings)) as client:
             client.cookies.set(COOKIE, token)
             for name, path in (("coverage", "/desk/"), ("money", "/desk/money")):
