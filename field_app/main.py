@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import flet as ft
 
 from field_app import autosync, navigation
+from field_app.features.sign_in import IdleLock, idle_seconds
 from field_app.lifecycle import lifecycle_handler
 from field_app.state import AppState, data_dir
 from field_app.store import Store
@@ -44,9 +46,37 @@ def main(page: ft.Page) -> None:
     # Sync at start, in the background whenever records wait and the server answers,
     # and at once when the app comes back to the foreground.
     wake = asyncio.Event()
+    state.wake = wake
     task = page.run_task(autosync.run, state.auto_sync, state.has_pending, None, wake)
-    page.on_app_lifecycle_state_change = lifecycle_handler(wake, state.flow.flush_draft)
-    page.on_disconnect = lambda e: task.cancel()
+    # Going to the background writes the draft and locks; so do minutes without a tap.
+    page.on_app_lifecycle_state_change = lifecycle_handler(wake, state.flow.flush_draft, state.lock)
+    idle = IdleLock(idle_seconds(), state.lock)
+    watch_events(page, idle.touch)
+    idle_task = page.run_task(idle.run)
+
+    def stop(e: object) -> None:
+        task.cancel()
+        idle_task.cancel()
+
+    page.on_disconnect = stop
+
+
+def watch_events(page: ft.Page, touched: Callable[[], None]) -> None:
+    """Call `touched` before each event the officer causes (a tap, typing, back), so the
+    idle lock counts from the last one. Flet has no page-wide hook for this: the
+    session's dispatcher of control events is wrapped (lifecycle changes excluded)."""
+    session = page.session
+    dispatch = session.dispatch_event
+
+    async def dispatch_touched(control_id: int, event_name: str, event_data: Any) -> None:
+        if event_name not in _NOT_THE_OFFICER:
+            touched()
+        await dispatch(control_id, event_name, event_data)
+
+    session.dispatch_event = dispatch_touched
+
+
+_NOT_THE_OFFICER = frozenset({"app_lifecycle_state_change", "connect", "disconnect", "close"})
 
 
 def web_host(environ: Mapping[str, str] | None = None) -> str:

@@ -14,16 +14,24 @@ from typing import Any
 from field_app.state import AppState
 
 ROUTES = {
+    "sign_in": "/sign-in",
     "pair": "/pair",
     "home": "/",
     "form": "/form",
     "consent": "/form/consent",
     "card": "/card",
     "verify": "/verify",
+    "add_officer": "/officers/new",
 }
 SCREENS = {route: screen for screen, route in ROUTES.items()}
-# The screen each one sits on (what back returns to); pair and home are roots.
-_PARENT = {"form": "home", "consent": "form", "card": "home", "verify": "home"}
+# The screen each one sits on (what back returns to); sign_in, pair and home are roots.
+_PARENT = {
+    "form": "home",
+    "consent": "form",
+    "card": "home",
+    "verify": "home",
+    "add_officer": "home",
+}
 
 
 def stack(screen: str) -> list[str]:
@@ -40,8 +48,8 @@ def route_of(screen: str) -> str:
 
 
 async def back(state: AppState) -> None:
-    """One step back: consent → form, form → home (the draft kept), card/verify → home.
-    On a root screen nothing happens."""
+    """One step back: consent → form, form → home (the draft kept), card/verify/new
+    officer → home. On a root screen (sign-in, pairing, home) nothing happens."""
     screen = state.session.screen
     if state.session.busy:
         return  # pairing or a tapped sync is under way: its outcome lands on this screen

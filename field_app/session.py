@@ -20,12 +20,17 @@ class Session:
 
     store: Store
     lang: str = "id"
-    screen: str = "home"  # pair | home | form | consent | card | verify (navigation.py)
+    # sign_in | pair | home | form | consent | card | verify | add_officer (navigation.py)
+    screen: str = "home"
     message: str = ""  # the last action's outcome, shown under the buttons
     busy: bool = False  # pairing or a tapped sync under way
 
     def __post_init__(self) -> None:
-        self.screen = "home" if self.store.get_setting("device_token") else "pair"
+        # Works while locked: a protected tablet starts at the sign-in screen, paired or not.
+        if self.store.locked:
+            self.screen = "sign_in"
+        else:
+            self.screen = "home" if self.store.has_setting("device_token") else "pair"
 
     @property
     def server_address(self) -> str:

@@ -7,14 +7,24 @@ Flet runs handlers on its event loop. Each feature lives in field_app/features/.
 
 from __future__ import annotations
 
+import asyncio
 import os
 
 from field_app.features.card import CardChecker, ShownCard
 from field_app.features.enrolment_form import FormFlow
-from field_app.features.home_list import LIST_LIMIT, HomeList, start_of_local_day
+from field_app.features.home_list import LIST_LIMIT, start_of_local_day
+from field_app.features.sign_in import (
+    GuardedHomeList,
+    NewOfficer,
+    SignIn,
+    try_add_officer,
+    try_unlock,
+)
 from field_app.features.sync_status import SyncStatus
+from field_app.form import EnrolmentForm
+from field_app.i18n import t
 from field_app.session import Session
-from field_app.store import Status, Store, StoredEnrolment
+from field_app.store import Locked, Status, Store, StoredEnrolment
 
 __all__ = ["LIST_LIMIT", "AppState", "data_dir", "start_of_local_day"]
 
@@ -25,11 +35,15 @@ class AppState:
     def __init__(self, store: Store):
         self.store = store
         self.session = Session(store)
-        self.home = HomeList(store)
+        self.home = GuardedHomeList(store)  # empty while locked
         self.flow = FormFlow(self.session, self.home)
         self.card = ShownCard(self.session)
         self.checker = CardChecker(self.session)
         self.syncing = SyncStatus(self.session, self.home)
+        self.sign_in = SignIn()
+        self.sign_in.reset(store.officers())
+        self.new_officer = NewOfficer()
+        self.wake: asyncio.Event | None = None  # the background sync's (main.py)
 
     # What every screen reads, and the tests ask about.
     @property
@@ -67,12 +81,76 @@ class AppState:
         self.flow.go_home()
 
     def has_pending(self) -> bool:
-        """True while records wait to be sent."""
-        return self.home.has_pending()
+        """True while records wait to be sent (never while locked: nothing can be read)."""
+        return not self.store.locked and self.home.has_pending()
 
     async def auto_sync(self) -> bool | None:
-        """A background sync attempt (see features/sync_status.py)."""
-        return await self.syncing.auto_sync()
+        """A background sync attempt (see features/sync_status.py); skipped while locked,
+        and one the lock overtook counts as skipped."""
+        if self.store.locked:
+            return None
+        try:
+            return await self.syncing.auto_sync()
+        except Locked:
+            return None
+
+    async def sync_now(self) -> None:
+        """The Sync button (a lock meanwhile ends it quietly: the sign-in screen shows)."""
+        try:
+            await self.syncing.sync_now()
+        except Locked:
+            self.session.busy = False
+
+    # -- officers and the lock (features/sign_in.py) -------------------------------------
+    @property
+    def officer_name(self) -> str:
+        """The officer who unlocked the tablet ("" when locked or unprotected)."""
+        me = self.store.officer_id
+        return next((o.name for o in self.store.officers() if o.officer_id == me), "")
+
+    async def lock(self) -> None:
+        """Lock the tablet now (the Kunci button, idle, the app going to the background):
+        the form being typed is written as its draft first, then the key is forgotten,
+        the lists emptied and the sign-in screen shown. Nothing happens on a tablet
+        without officers (nothing to lock it with) or one already locked."""
+        store = self.store
+        if not store.protected or store.locked or self.new_officer.busy or self.sign_in.busy:
+            return  # (an officer being added or a PIN checked: the key is being set)
+        await self.flow.flush_draft()
+        self.session.show("sign_in")
+        self.flow.form = EnrolmentForm()  # resumed from its draft after unlock
+        store.lock()
+        self.home.refresh()  # empties the lists (locked)
+        self.sign_in.reset(store.officers())
+
+    async def unlock(self) -> None:
+        """The sign-in screen's Unlock: check the PIN; on success go home (or to pairing,
+        for a tablet not paired yet) and wake the background sync."""
+        lang = self.session.lang
+        officer = await try_unlock(self.store, self.sign_in, lang)
+        if officer is None:
+            return
+        await self.home.reload()
+        paired = self.store.has_setting("device_token")
+        self.session.show("home" if paired else "pair", t("signed_in", lang, name=officer.name))
+        if self.wake is not None:
+            self.wake.set()
+
+    def open_add_officer(self) -> None:
+        """Home's "Tambah petugas" (or "Pasang PIN" on a tablet without officers)."""
+        self.new_officer = NewOfficer()
+        self.session.show("add_officer")
+
+    async def add_officer(self) -> None:
+        """Save the officer typed on the add-officer screen, then back home."""
+        lang, form = self.session.lang, self.new_officer
+        first = not self.store.protected
+        officer = await try_add_officer(self.store, form, lang)
+        if officer is None:
+            return
+        await self.home.reload()
+        done = "pin_set" if first else "officer_added"
+        self.session.show("home", t(done, lang, name=officer.name))
 
 
 def data_dir() -> str:

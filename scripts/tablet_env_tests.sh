@@ -36,6 +36,10 @@ TESTS=(
   tests/unit/test_contributions.py
   tests/unit/test_segment_details.py
   tests/unit/test_segment_schema.py
+  tests/unit/test_vault.py
+  tests/unit/test_officers.py
+  tests/unit/test_store_encryption.py
+  tests/unit/test_sign_in.py
 )
 
 find_python() {

@@ -286,4 +286,74 @@ APP: dict[str, dict[str, str]] = {
         "id": "Pindai kode QR dengan kamera HP untuk memeriksa keaslian kartu.",
         "en": "Scan the QR code with a phone camera to check the card.",
     },
+    # Officer sign-in and the lock (issue 12, part 2; field_app/features/sign_in.py).
+    "sign_in_title": {"id": "Masuk petugas", "en": "Officer sign-in"},
+    "sign_in_help": {
+        "id": "Tablet terkunci. Pilih nama Anda, lalu ketik PIN.",
+        "en": "The tablet is locked. Pick your name, then type your PIN.",
+    },
+    "pin": {"id": "PIN", "en": "PIN"},
+    "pin_new": {"id": "PIN (minimal 6 angka)", "en": "PIN (at least 6 digits)"},
+    "pin_again": {"id": "Ulangi PIN", "en": "PIN again"},
+    "unlock_button": {"id": "Buka", "en": "Unlock"},
+    "pick_officer": {"id": "Pilih nama petugas dulu.", "en": "Pick the officer's name first."},
+    "pin_needed": {"id": "Ketik PIN Anda.", "en": "Type your PIN."},
+    "pin_wrong": {"id": "PIN salah.", "en": "Wrong PIN."},
+    "pin_wrong_wait": {
+        "id": "PIN salah. Coba lagi setelah {wait}.",
+        "en": "Wrong PIN. Try again in {wait}.",
+    },
+    "pin_blocked": {
+        "id": "Terlalu banyak PIN salah. Tunggu {wait}, lalu coba lagi.",
+        "en": "Too many wrong PINs. Wait {wait}, then try again.",
+    },
+    "wait_seconds": {"id": "{n} detik", "en": "{n} seconds"},
+    "wait_minutes": {"id": "{n} menit", "en": "{n} minutes"},
+    "pin_too_short": {
+        "id": "PIN harus angka saja, minimal {n} angka.",
+        "en": "A PIN is digits only, at least {n} of them.",
+    },
+    "pin_mismatch": {
+        "id": "Kedua PIN tidak sama. Ketik ulang.",
+        "en": "The two PINs differ. Type them again.",
+    },
+    "officer_name_needed": {"id": "Isi nama petugas.", "en": "Fill in the officer's name."},
+    "pair_pin_help": {
+        "id": "Buat PIN untuk membuka tablet ini. Data di tablet disandikan dengan PIN ini.",
+        "en": "Choose a PIN to unlock this tablet. The tablet's data is encrypted with it.",
+    },
+    "signed_in": {"id": "Selamat datang, {name}.", "en": "Welcome, {name}."},
+    "signed_in_as": {"id": "Petugas: {name}", "en": "Officer: {name}"},
+    "lock_button": {"id": "Kunci", "en": "Lock"},
+    "add_officer_button": {"id": "Tambah petugas", "en": "Add officer"},
+    "add_officer_title": {"id": "Tambah petugas", "en": "Add an officer"},
+    "add_officer_help": {
+        "id": "Petugas lain yang memakai tablet ini masuk dengan nama dan PIN-nya sendiri.",
+        "en": "Another officer using this tablet signs in with their own name and PIN.",
+    },
+    "save_officer": {"id": "Simpan petugas", "en": "Save officer"},
+    "officer_added": {"id": "Petugas {name} ditambahkan.", "en": "Officer {name} added."},
+    "not_protected": {
+        "id": "Data di tablet ini belum dilindungi PIN. Pasang PIN sekarang.",
+        "en": "The data on this tablet is not protected by a PIN yet. Set a PIN now.",
+    },
+    "set_pin_button": {"id": "Pasang PIN", "en": "Set a PIN"},
+    "set_pin_title": {"id": "Pasang PIN", "en": "Set a PIN"},
+    "set_pin_help": {
+        "id": "Setelah PIN dipasang, data di tablet disandikan dan tablet terkunci bila "
+        "ditinggal. Ini bisa memakan beberapa detik.",
+        "en": "Once a PIN is set, the tablet's data is encrypted and the tablet locks when "
+        "left alone. This can take a few seconds.",
+    },
+    "pin_set": {
+        "id": "PIN dipasang. Data tablet kini disandikan, {name}.",
+        "en": "PIN set. The tablet's data is now encrypted, {name}.",
+    },
+    "encrypting": {"id": "Menyandikan data…", "en": "Encrypting the data…"},
+    "saving": {"id": "Menyimpan…", "en": "Saving…"},
+    "cancel": {"id": "Batal", "en": "Cancel"},
+    "locked_now": {
+        "id": "Tablet terkunci. Masuk lagi dulu.",
+        "en": "The tablet is locked. Sign in again first.",
+    },
 }

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import flet as ft
 
 from field_app import sync_client
+from field_app.features.sign_in import pin_problem
 from field_app.i18n import t
 from field_app.server_address import check_server_address
 from field_app.session import Session
@@ -24,6 +25,8 @@ class PairingInputs:
     server_url: str = DEFAULT_SERVER
     pairing_code: str = ""
     officer: str = ""
+    pin: str = ""  # the officer's PIN, typed twice: from the first pairing data is encrypted
+    pin_again: str = ""
 
     def set(self, name: str, value: str) -> None:
         """One field changed."""
@@ -37,11 +40,12 @@ async def pair(session: Session, inputs: PairingInputs) -> None:
     the token and every record would otherwise cross the network in clear.
     """
     address = check_server_address(inputs.server_url)
-    if not address.ok:
-        session.message = address.message(session.lang)
+    problem = address.message(session.lang) if not address.ok else _pin_problem(session, inputs)
+    if problem:
+        session.message = problem
         return
     session.busy, session.message = True, t("pairing", session.lang)
-    officer = inputs.officer
+    officer = inputs.officer.strip()
     device_name = f"{officer or 'tablet'} ({platform.node() or 'android'})"
     try:
         device_id, token = await asyncio.to_thread(
@@ -50,6 +54,9 @@ async def pair(session: Session, inputs: PairingInputs) -> None:
     except sync_client.SyncError as exc:
         session.busy, session.message = False, _pairing_error(exc, session.lang)
         return
+    if inputs.pin and not session.store.protected:
+        # The first officer creates the data key: the token below is written sealed.
+        await asyncio.to_thread(session.store.add_officer, officer, inputs.pin)
     await asyncio.to_thread(
         session.store.set_settings,
         server_url=address.url,
@@ -57,8 +64,24 @@ async def pair(session: Session, inputs: PairingInputs) -> None:
         device_token=token,
         officer=officer,
     )
-    session.busy, inputs.pairing_code = False, ""
+    session.busy, inputs.pairing_code, inputs.pin, inputs.pin_again = False, "", "", ""
     session.show("home", t("paired_ok", session.lang))
+
+
+def asks_pin(session: Session) -> bool:
+    """The pairing screen asks a PIN unless the tablet has officers already (pairing
+    again, e.g. after a revocation: the officers and their PINs stay)."""
+    return not session.store.protected
+
+
+def _pin_problem(session: Session, inputs: PairingInputs) -> str:
+    """What stops pairing with this PIN ("" if nothing). Leaving both PIN boxes empty
+    pairs without one (the home screen then asks for it: "Pasang PIN")."""
+    if not asks_pin(session) or not (inputs.pin or inputs.pin_again):
+        return ""
+    if not inputs.officer.strip():
+        return t("officer_name_needed", session.lang)
+    return pin_problem(inputs.pin, inputs.pin_again, session.lang)
 
 
 def _pairing_error(exc: sync_client.SyncError, lang: str) -> str:

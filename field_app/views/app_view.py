@@ -15,12 +15,18 @@ from field_app.views.consent_view import ConsentView
 from field_app.views.form_view import FormView
 from field_app.views.home_view import HomeView
 from field_app.views.pair_view import PairView
+from field_app.views.sign_in_view import AddOfficerView, SignInView
 from field_app.views.verify_view import VerifyView
 
 
 def _screen(state: AppState, screen: str) -> ft.Control:
     """One screen, given the observables it shows (each re-renders it when it changes)."""
     session, flow = state.session, state.flow
+    if screen == "sign_in":
+        return SignInView(session, state.sign_in, state.unlock)
+    if screen == "add_officer":
+        first = not state.store.protected
+        return AddOfficerView(session, state.new_officer, state.add_officer, first, state.go_home)
     if screen == "pair":
         return PairView(session)
     if screen == "form":

@@ -224,6 +224,58 @@ def _filters(home: HomeList, lang: str) -> ft.Control:
     )
 
 
+def _officer_bar(state: AppState, lang: str) -> list[ft.Control]:
+    """Who is signed in, with Add officer and Lock; on a tablet without officers, the
+    notice that its data is not protected and the button that sets the first PIN."""
+    if not state.store.protected:
+        return [
+            ft.Container(
+                ft.Column(
+                    [
+                        ft.Text(t("not_protected", lang), size=16),
+                        ft.Row(
+                            [
+                                big_button(
+                                    t("set_pin_button", lang),
+                                    lambda e: state.open_add_officer(),
+                                    icon=ft.Icons.PIN,
+                                )
+                            ]
+                        ),
+                    ],
+                    spacing=8,
+                ),
+                padding=12,
+                border_radius=10,
+                bgcolor=ft.Colors.ERROR_CONTAINER,
+            )
+        ]
+
+    async def lock(e: ft.Event) -> None:
+        await state.lock()
+
+    return [
+        ft.Text(t("signed_in_as", lang, name=state.officer_name), size=15),
+        ft.ResponsiveRow(
+            [
+                ft.Container(
+                    big_button(
+                        t("add_officer_button", lang),
+                        lambda e: state.open_add_officer(),
+                        primary=False,
+                        icon=ft.Icons.GROUP_ADD,
+                    ),
+                    col={"xs": 12, "sm": 6},
+                ),
+                ft.Container(
+                    big_button(t("lock_button", lang), lock, primary=False, icon=ft.Icons.LOCK),
+                    col={"xs": 12, "sm": 6},
+                ),
+            ]
+        ),
+    ]
+
+
 @ft.component
 def HomeView(state: AppState, session: Session, home: HomeList) -> ft.Control:
     """The officer's home screen."""
@@ -272,7 +324,7 @@ def HomeView(state: AppState, session: Session, home: HomeList) -> ft.Control:
                     ft.Container(
                         big_button(
                             t("sync_button", lang),
-                            state.syncing.sync_now,
+                            state.sync_now,
                             primary=False,
                             icon=ft.Icons.SYNC,
                             disabled=session.busy,
@@ -293,6 +345,7 @@ def HomeView(state: AppState, session: Session, home: HomeList) -> ft.Control:
             *([ft.ProgressBar()] if session.busy else []),
             message_bar(session.message),
             *drafts,
+            *_officer_bar(state, lang),
             ft.TextField(
                 label=t("search", lang),
                 value=home.query,

@@ -1,4 +1,4 @@
-"""Pairing screen: server address, pairing code and officer name.
+"""Pairing screen: server address, pairing code, officer name and the officer's PIN.
 
 An http:// address of another machine is marked under the field as it is typed (the
 tablet pairs only over https://, see field_app/server_address.py).
@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import flet as ft
 
-from field_app.features.pairing import DEFAULT_SERVER, PairingInputs, pair
+from field_app.features.pairing import DEFAULT_SERVER, PairingInputs, asks_pin, pair
 from field_app.i18n import t
 from field_app.server_address import check_server_address
 from field_app.session import Session
 from field_app.views.common import big_button, message_bar, page_frame, text_input
+from field_app.views.sign_in_view import pin_input
 
 
 @ft.component
@@ -23,7 +24,7 @@ def PairView(session: Session) -> ft.Control:
     inputs, _ = ft.use_state(
         lambda: PairingInputs(
             server_url=session.store.get_setting("server_url") or DEFAULT_SERVER,
-            officer=session.officer,
+            officer=session.officer if not session.store.locked else "",
         )
     )
     address = check_server_address(inputs.server_url)
@@ -52,6 +53,17 @@ def PairView(session: Session) -> ft.Control:
                 lambda v: inputs.set("pairing_code", v),
             ),
             text_input(t("officer_name", lang), inputs.officer, lambda v: inputs.set("officer", v)),
+            *(
+                [
+                    ft.Text(t("pair_pin_help", lang), size=15),
+                    pin_input(t("pin_new", lang), inputs.pin, lambda v: inputs.set("pin", v)),
+                    pin_input(
+                        t("pin_again", lang), inputs.pin_again, lambda v: inputs.set("pin_again", v)
+                    ),
+                ]
+                if asks_pin(session)
+                else []
+            ),
             ft.Row([big_button(t("pair_button", lang), submit, disabled=session.busy)]),
             message_bar(session.message),
         ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from tests.e2e.conftest import FletPage
@@ -22,14 +23,55 @@ class Person:
     radios: list[str] = field(default_factory=list)  # radio labels to tap
 
 
-def pair(ui: FletPage, server) -> None:
-    """Pair a fresh app with the test server."""
+OFFICER = "Lalu Petugas"
+PIN = "135790"
+
+
+def pair(ui: FletPage, server, officer: str = OFFICER, pin: str = "") -> None:
+    """Pair a fresh app with the test server; with `pin` (typed twice) the tablet's data
+    is encrypted from the first pairing on and the app opens at the sign-in screen.
+    Without one the PIN boxes stay empty: tests that restart the app or open its store
+    file directly (test_officer_workflow.py) do not sign in yet."""
     ui.wait_text("Hubungkan tablet ke server")
     ui.fill("Alamat server", server.url)
     ui.fill("Kode pemasangan", server.pairing_code())
-    ui.fill("Nama petugas", "Lalu Petugas")
+    ui.fill("Nama petugas", officer)
+    if pin:
+        fill_pin(ui, "PIN (minimal 6 angka)", pin)
+        fill_pin(ui, "Ulangi PIN", pin)
     ui.click("Hubungkan")
     ui.wait_text("Tablet terhubung.")
+
+
+def fill_pin(ui: FletPage, label: str, pin: str) -> None:
+    """Type into a PIN box: a password input has no textbox role, so it is found by its
+    label (and, like `FletPage.fill`, checked to hold what was typed)."""
+    for _ in range(3):
+        box = ui.reveal(ui.page.get_by_label(label, exact=True))
+        box.focus()
+        time.sleep(0.2)
+        box = ui.page.get_by_label(label, exact=True)
+        box.fill(pin)
+        time.sleep(0.1)
+        if box.input_value() == pin:
+            return
+    raise AssertionError(f"could not type into {label!r}")
+
+
+def sign_in(ui: FletPage, pin: str = PIN, officer: str = "") -> None:
+    """At the sign-in screen: tap the officer's name (when several are listed), type the
+    PIN, unlock."""
+    ui.wait_text("Masuk petugas")
+    if officer:
+        ui.click(officer)
+    fill_pin(ui, "PIN", pin)
+    ui.click("Buka")
+
+
+def lock(ui: FletPage) -> None:
+    """Home's Kunci button: the sign-in screen shows."""
+    ui.click("Kunci")
+    ui.wait_text("Masuk petugas")
 
 
 def fill_identity(ui: FletPage, p: Person) -> None:
