@@ -138,7 +138,8 @@ class AppState:
 
     def open_add_officer(self) -> None:
         """Home's "Tambah petugas" (or "Pasang PIN" on a tablet without officers)."""
-        self.new_officer = NewOfficer()
+        first = not self.store.protected  # the first PIN is the paired officer's
+        self.new_officer = NewOfficer(name=self.session.officer if first else "")
         self.session.show("add_officer")
 
     async def add_officer(self) -> None:

@@ -114,3 +114,28 @@ def test_idle_locks_and_the_form_is_resumed_after_unlock(tmp_path, phone):
     finally:
         app.stop()
         server.stop()
+
+
+def test_a_tablet_paired_without_a_pin_gets_one_from_home(tmp_path, phone):
+    server = ServerProcess(tmp_path / "server").start()
+    app = FieldAppProcess(tmp_path / "tablet").start()
+    try:
+        ui = phone
+        ui.open(app.url)
+        flows.pair(ui, server)  # no PIN: the data stays plain until one is set
+        ui.wait_text("belum dilindungi PIN")
+        ui.click("Pasang PIN")
+        ui.wait_text("Setelah PIN dipasang")
+        ui.fill("Nama petugas", "Lalu Petugas")
+        flows.fill_pin(ui, "PIN (minimal 6 angka)", flows.PIN)
+        flows.fill_pin(ui, "Ulangi PIN", flows.PIN)
+        ui.shot("pin-10-set-pin")
+        ui.click("Simpan petugas")
+        ui.wait_text("PIN dipasang.")
+        ui.wait_gone("belum dilindungi PIN")
+        flows.lock(ui)
+        flows.sign_in(ui)
+        ui.wait_text("Petugas: Lalu Petugas")
+    finally:
+        app.stop()
+        server.stop()

@@ -158,7 +158,9 @@ def test_going_to_the_background_flushes_the_draft_then_locks(tmp_path):
 
 def test_an_unprotected_tablet_neither_locks_nor_asks_a_pin_until_one_is_set(tmp_path):
     store = open_store(tmp_path / "tablet.db")
-    store.set_settings(server_url="https://x.example", device_token="t", device_id="d")
+    store.set_settings(
+        server_url="https://x.example", device_token="t", device_id="d", officer="Siti"
+    )
     store.save_enrolment(person(1))
     state = AppState(store)
     assert state.screen == "home"
@@ -167,7 +169,7 @@ def test_an_unprotected_tablet_neither_locks_nor_asks_a_pin_until_one_is_set(tmp
     state.open_add_officer()
     assert state.screen == "add_officer"
     form = state.new_officer
-    form.set("name", "Siti")
+    assert form.name == "Siti"  # the officer the tablet was paired for
     form.set("pin", "12345")
     asyncio.run(state.add_officer())
     assert form.error == t("pin_too_short", "id", n=6) and not store.protected
