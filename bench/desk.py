@@ -32,6 +32,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from enrolment.areas import home_areas
+from enrolment.member_columns import programme_values
 from enrolment.protocol import record_from_wire
 from enrolment.segments import Segment
 from sync_server.config import Settings
@@ -40,7 +41,7 @@ from sync_server.main import create_app
 from sync_server.models import Device, Member, Submission
 from sync_server.services.accounts import create_user, start_session
 from sync_server.services.duplicates import find_candidates, load_people
-from sync_server.services.ingest_decision import PROGRAMME, programme_fields
+from sync_server.services.ingest_decision import PROGRAMME
 from sync_server.web.deps import COOKIE
 
 FIRST_M = [
@@ -302,7 +303,7 @@ def add_submissions(conn: sa.Connection, seed: int) -> None:
 def _programme_columns(sent: dict) -> dict:
     """The programme columns of a member whose record is `sent` (as ingest makes them)."""
     record = record_from_wire({**sent, "ver": 1})
-    return {f"b_{k}": v for k, v in programme_fields(record).items()}
+    return {f"b_{k}": v for k, v in programme_values(record).items()}
 
 
 def time_page(client: TestClient, path: str, runs: int = 5) -> tuple[list[float], int]:

@@ -47,7 +47,8 @@ ALIASES: dict[str, str] = {
     "err_pairing_invalid": "pairing_code_invalid",  # the tablet's name for the API's code
 }
 
-MESSAGES: dict[str, dict[str, str]] = merge(
+#: The parts, by audience, that make the catalogue.
+PARTS: tuple[Mapping[str, Entry], ...] = (
     problems.PROBLEMS,
     names.NAMES,
     names.SEGMENT_NAMES,
@@ -56,6 +57,8 @@ MESSAGES: dict[str, dict[str, str]] = merge(
     cards.CARDS,
     desk.DESK,
 )
+
+MESSAGES: dict[str, dict[str, str]] = merge(*PARTS)
 for _alias, _code in ALIASES.items():
     if _alias in MESSAGES:
         raise ValueError(f"alias {_alias!r} is also a code")

@@ -43,7 +43,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from enrolment.member_columns import identity_values, programme_defaults
+from enrolment.member_columns import identity_values, programme_defaults, programme_values
 from enrolment.problems import Problem, problem
 from enrolment.protocol import (
     Outcome,
@@ -73,7 +73,6 @@ from sync_server.services.ingest_decision import (
     MemberState,
     Prior,
     decide,
-    programme_fields,
 )
 from sync_server.services.members import member_number
 from sync_server.services.server_identity import explicit_ids
@@ -435,7 +434,7 @@ def _insert_members(session: Session, items: list[_Item]) -> set[str]:
     ]
     # The programme columns that some record of the batch sets; the rest keep their
     # defaults ("", false, NULL), so a batch from an older app binds no more than before.
-    programme = [programme_fields(it.record) for it in items]
+    programme = [programme_values(it.record) for it in items]
     for name, default in _PROGRAMME_DEFAULTS.items():
         if any(p[name] != default for p in programme):
             for row, p in zip(rows, programme, strict=True):

@@ -202,10 +202,6 @@ def _apply_edit(member: MemberState, rec: Enrolment, birth: date) -> None:
             member.dirty = True
 
 
-#: The member columns a record's programme fields give (kept under its older name).
-programme_fields = programme_values
-
-
 def _differing(member: MemberState, rec: Enrolment, birth: date) -> list[str]:
     """The identity fields in which a record disagrees with the member (empty: same person)."""
     differing = []

@@ -17,7 +17,7 @@ import jinja2.nodes
 import pytest
 
 from enrolment import messages
-from enrolment.messages import ALIASES, LANGS, MESSAGES, api, app, cards, desk, names, problems
+from enrolment.messages import ALIASES, LANGS, MESSAGES
 from field_app.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -186,15 +186,7 @@ def test_every_entry_has_both_languages() -> None:
 
 
 def test_the_parts_merge_without_a_code_defined_twice_differently() -> None:
-    parts = (
-        problems.PROBLEMS,
-        names.NAMES,
-        names.SEGMENT_NAMES,
-        app.APP,
-        api.API,
-        cards.CARDS,
-        desk.DESK,
-    )
+    parts = messages.PARTS
     merged = messages.merge(*parts)
     assert {**merged, **{a: merged[c] for a, c in ALIASES.items()}} == MESSAGES
     # No part repeats another's code, even with the same text: one place per message.
