@@ -201,4 +201,37 @@ DESK: dict[str, dict[str, str]] = {
     "export_segment": {"id": "Segmen", "en": "Segment"},
     "export_member_no": {"id": "Nomor anggota", "en": "Member no."},
     "export_enrolled": {"id": "Terdaftar", "en": "Enrolled (UTC)"},
+    # The coverage page's targets per area and its map (services/coverage.py, coverage_map.py).
+    "cov_col_target": {"id": "Target", "en": "Target"},
+    "cov_col_achieved": {"id": "Capaian", "en": "Achieved"},
+    "cov_target_basis": {
+        "id": "Target kecamatan dan desa: target kabupaten ({overall}) dibagi rata ke {villages}"
+        " desa/kelurahan (± {share} per desa), karena data penduduk per kecamatan dan desa belum"
+        " tersedia; target kecamatan = jumlah target desanya.",
+        "en": "Kecamatan and village targets: the regency's target ({overall}) split equally"
+        " over its {villages} villages (about {share} each), since there is no population per"
+        " kecamatan or village yet; a kecamatan's target is the sum of its villages'.",
+    },
+    "cov_map_title": {"id": "Peta cakupan", "en": "Coverage map"},
+    "cov_map_kecamatan": {"id": "Per kecamatan", "en": "By kecamatan"},
+    "cov_map_desa": {"id": "Per desa", "en": "By village"},
+    "cov_map_hint": {
+        "id": "Warna = peserta terhadap target wilayah. Klik wilayah untuk melihat angkanya.",
+        "en": "Colour = members against the area's target. Click an area for its figures.",
+    },
+    "cov_map_area": {
+        "id": "{name} ({area}): {count} peserta, target {target}, capaian {percent}",
+        "en": "{name} ({area}): {count} members, target {target}, {percent} achieved",
+    },
+    "cov_map_source": {
+        "id": "Batas wilayah: cahyadsn/wilayah_boundaries (MIT), disederhanakan.",
+        "en": "Boundaries: cahyadsn/wilayah_boundaries (MIT), simplified.",
+    },
+    "cov_band_none": {"id": "Belum ada peserta", "en": "No members yet"},
+    "cov_band_1": {"id": "di bawah 25 % target", "en": "below 25 % of target"},
+    "cov_band_2": {"id": "25–50 % target", "en": "25–50 % of target"},
+    "cov_band_3": {"id": "50–75 % target", "en": "50–75 % of target"},
+    "cov_band_4": {"id": "75–100 % target", "en": "75–100 % of target"},
+    "cov_band_5": {"id": "target tercapai (100 % ke atas)", "en": "target reached (100 % or more)"},
+    "cov_villages_of": {"id": "Desa di {name}", "en": "Villages of {name}"},
 }

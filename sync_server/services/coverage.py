@@ -5,6 +5,13 @@ working population, derived from the regency's population in
 `assets/wilayah/population.csv` times the labour-force share stated in the targets
 file (BPS: ~0.68). Every figure comes from a few GROUP BY queries, so the page stays
 fast with hundreds of thousands of members (bench/desk.py measures it).
+
+Kecamatan and desa targets: the targets file and the population data are regency-wide
+only (there is no population per kecamatan or desa in the reference data), so the overall
+target is split equally over the regency's 254 desa and kelurahan (`village_targets`),
+and a kecamatan's target is the sum of its villages'. A village is the unit the
+officers work in, and desa are formed with a minimum population, so the count of
+villages is the least arbitrary proxy the data offers; the page says so.
 """
 
 from __future__ import annotations
@@ -97,6 +104,20 @@ class Coverage:
         return 100.0 * self.total / self.targets.overall if self.targets.overall else 0.0
 
 
+def village_targets(overall: int, codes: list[str]) -> dict[str, int]:
+    """The overall target split equally over `codes`; the remainder goes one each to the
+    first codes, so the villages' targets add up to the overall target exactly."""
+    if not codes:
+        return {}
+    share, rest = divmod(overall, len(codes))
+    return {code: share + (1 if i < rest else 0) for i, code in enumerate(sorted(codes))}
+
+
+def _by_coverage(bar: Bar) -> tuple[float, str]:
+    """Best covered first (then by name): the order a coordinator reads a league table."""
+    return (-(bar.percent or 0.0), bar.label)
+
+
 def _active() -> Any:
     """Members not merged away or rejected by a coordinator."""
     return _M.c.id.not_in(sa.select(_RETIRED.c.member_id))
@@ -124,17 +145,26 @@ def coverage(*, session: Session, weeks: int = 12, today: date | None = None) ->
         for s in Segment
     ]
     kec_codes = [a.code for a in home_areas() if a.code.count(".") == 2]
+    desa = [a for a in home_areas() if a.code.count(".") == 3]
+    desa_targets = village_targets(targets.overall, [a.code for a in desa])
     villages: dict[str, list[Bar]] = {k: [] for k in kec_codes}
-    for a in home_areas():
-        if a.code.count(".") == 3:
-            villages.setdefault(a.code.rsplit(".", 1)[0], []).append(
-                Bar(a.code, a.name, int(by_village.get(a.code, 0)))
-            )
+    for a in desa:
+        villages.setdefault(a.code.rsplit(".", 1)[0], []).append(
+            Bar(a.code, a.name, int(by_village.get(a.code, 0)), desa_targets[a.code])
+        )
     for bars in villages.values():
-        bars.sort(key=lambda b: (-b.count, b.label))
+        bars.sort(key=_by_coverage)
     kecamatan = sorted(
-        (Bar(k, area_name(k), sum(b.count for b in villages.get(k, []))) for k in kec_codes),
-        key=lambda b: (-b.count, b.label),
+        (
+            Bar(
+                k,
+                area_name(k),
+                sum(b.count for b in villages.get(k, [])),
+                sum(b.target or 0 for b in villages.get(k, [])),
+            )
+            for k in kec_codes
+        ),
+        key=_by_coverage,
     )
     return Coverage(
         total=int(sum(by_segment.values())),
