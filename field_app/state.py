@@ -12,14 +12,8 @@ import os
 
 from field_app.features.card import CardChecker, ShownCard
 from field_app.features.enrolment_form import FormFlow
-from field_app.features.home_list import LIST_LIMIT, start_of_local_day
-from field_app.features.sign_in import (
-    GuardedHomeList,
-    NewOfficer,
-    SignIn,
-    try_add_officer,
-    try_unlock,
-)
+from field_app.features.home_list import LIST_LIMIT, HomeList, start_of_local_day
+from field_app.features.sign_in import NewOfficer, SignIn, try_add_officer, try_unlock
 from field_app.features.sync_status import SyncStatus
 from field_app.form import EnrolmentForm
 from field_app.i18n import t
@@ -35,7 +29,7 @@ class AppState:
     def __init__(self, store: Store):
         self.store = store
         self.session = Session(store)
-        self.home = GuardedHomeList(store)  # empty while locked
+        self.home = HomeList(store)  # empty while locked
         self.flow = FormFlow(self.session, self.home)
         self.card = ShownCard(self.session)
         self.checker = CardChecker(self.session)

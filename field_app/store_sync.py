@@ -57,6 +57,17 @@ class SyncState:
         wires = [json.loads(unseal(vault, p, ad("enrolments", "payload", c))) for c, p in rows]
         return [(record_from_wire(wire), wire) for wire in wires]
 
+    def oldest_pending_at(self) -> str | None:
+        """When the longest-waiting record still to be sent was saved (UTC, as stored),
+        None when nothing waits: home says "3 waiting to be sent since ...". Its last
+        save counts, because that version is the one that has not reached the server.
+        Reads no personal data, so it needs no key."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT MIN(updated_at) FROM enrolments WHERE status=?", (PENDING,)
+            ).fetchone()
+        return row[0]
+
     def record_outcomes(
         self, outcomes: list[tuple[str, int, str, str | None, str | None, str]]
     ) -> int:

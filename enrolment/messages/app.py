@@ -82,6 +82,10 @@ APP: dict[str, dict[str, str]] = {
     "all_villages": {"id": "Semua desa", "en": "All villages"},
     "all_segments": {"id": "Semua segmen", "en": "All segments"},
     "today": {"id": "Hari ini: {n} pendaftaran", "en": "Today: {n} enrolments"},
+    "waiting_since": {
+        "id": "{n} menunggu dikirim sejak {time}",
+        "en": "{n} waiting to be sent since {time}",
+    },
     "count_draft": {"id": "Draf", "en": "Drafts"},
     "drafts_title": {"id": "Formulir belum selesai", "en": "Unfinished forms"},
     "resume": {"id": "Lanjutkan", "en": "Resume"},

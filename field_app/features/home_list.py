@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import flet as ft
 
-from field_app.store import Draft, Status, Store, StoredEnrolment
+from field_app.store import Draft, Locked, Status, Store, StoredEnrolment
 
 LIST_LIMIT = 50  # records rendered on the home screen; search narrows the rest
 
@@ -34,6 +34,7 @@ class HomeList:
     drafts: list[Draft] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     today_count: int = 0
+    waiting_since: str = ""  # UTC save time of the oldest record waiting to be sent, or ""
     villages: list[str] = field(default_factory=list)  # village codes with records
     query: str = ""
     village_filter: str = ""
@@ -46,7 +47,24 @@ class HomeList:
 
     def _load(self, summary: bool = True) -> dict[str, object]:
         """Read what home shows: the list, and with `summary` the drafts and counters
-        (blocking: call from a worker thread or at start-up)."""
+        (blocking: call from a worker thread or at start-up). Empty while the store is
+        locked: home is built at start, before anyone unlocks, and emptied when the
+        tablet locks, so no name stays in memory behind the sign-in screen."""
+        try:
+            return self._read(summary)
+        except Locked:
+            empty: dict[str, object] = {"records": []}
+            if summary:
+                empty |= {
+                    "drafts": [],
+                    "counts": {},
+                    "today_count": 0,
+                    "waiting_since": "",
+                    "villages": [],
+                }
+            return empty
+
+    def _read(self, summary: bool) -> dict[str, object]:
         status = self.status_filter
         loaded: dict[str, object] = {
             "records": self.store.list_enrolments(
@@ -63,6 +81,7 @@ class HomeList:
                 "drafts": self.store.drafts(),
                 "counts": self.store.count_by_status(),
                 "today_count": self.store.count_since(midnight),
+                "waiting_since": self.store.oldest_pending_at() or "",
                 "villages": self.store.villages_used(),
             }
         return loaded

@@ -54,7 +54,7 @@ async def pair(session: Session, inputs: PairingInputs) -> None:
     except sync_client.SyncError as exc:
         session.busy, session.message = False, _pairing_error(exc, session.lang)
         return
-    if inputs.pin and not session.store.protected:
+    if not session.store.protected:
         # The first officer creates the data key: the token below is written sealed.
         await asyncio.to_thread(session.store.add_officer, officer, inputs.pin)
     await asyncio.to_thread(
@@ -75,9 +75,10 @@ def asks_pin(session: Session) -> bool:
 
 
 def _pin_problem(session: Session, inputs: PairingInputs) -> str:
-    """What stops pairing with this PIN ("" if nothing). Leaving both PIN boxes empty
-    pairs without one (the home screen then asks for it: "Pasang PIN")."""
-    if not asks_pin(session) or not (inputs.pin or inputs.pin_again):
+    """What stops pairing with this officer and PIN ("" if nothing). A first pairing
+    needs both: the token and every record are then sealed from the start, and no
+    tablet leaves pairing with its data open to whoever holds it."""
+    if not asks_pin(session):
         return ""
     if not inputs.officer.strip():
         return t("officer_name_needed", session.lang)

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 
 import flet as ft
 
-from field_app.features.home_list import HomeList
 from field_app.i18n import t
 from field_app.officers import MIN_PIN_DIGITS, Officer, PinBlocked, UnknownOfficer, WrongPin
 from field_app.store import Locked
@@ -51,21 +50,6 @@ def pin_problem(pin: str, again: str, lang: str) -> str:
     if pin != again:
         return t("pin_mismatch", lang)
     return ""
-
-
-class GuardedHomeList(HomeList):
-    """The home list that shows nothing while the store is locked (instead of raising):
-    it is built at start, before anyone has unlocked, and emptied when the tablet locks,
-    so no name stays in memory behind the sign-in screen."""
-
-    def _load(self, summary: bool = True) -> dict[str, object]:
-        try:
-            return super()._load(summary)
-        except Locked:
-            empty: dict[str, object] = {"records": []}
-            if summary:
-                empty |= {"drafts": [], "counts": {}, "today_count": 0, "villages": []}
-            return empty
 
 
 @ft.observable

@@ -74,6 +74,17 @@ def _local_time(iso: str) -> str:
     return stamp.strftime("%d-%m-%Y %H:%M")
 
 
+def _waiting(home: HomeList, lang: str) -> list[ft.Control]:
+    """How many records wait to be sent and since when (the tablet's local time): with
+    no background work on Android, the officer must see that data sits only here.
+    Nothing when none waits. A Text in the page's column wraps at 360 px."""
+    pending = home.counts.get(Status.PENDING, 0)
+    if not pending or not home.waiting_since:
+        return []
+    since = _local_time(home.waiting_since)
+    return [ft.Text(t("waiting_since", lang, n=pending, time=since), size=15)]
+
+
 @ft.memo
 @ft.component
 def DraftTile(
@@ -310,6 +321,7 @@ def HomeView(state: AppState, session: Session, home: HomeList) -> ft.Control:
                 ]
             ),
             ft.Text(t("today", lang, n=home.today_count), size=15),
+            *_waiting(home, lang),
             # Side by side on a tablet, stacked on a phone.
             ft.ResponsiveRow(
                 [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from field_app.store import Store
 from tests.e2e.conftest import FletPage
 
 
@@ -27,20 +28,33 @@ OFFICER = "Lalu Petugas"
 PIN = "135790"
 
 
-def pair(ui: FletPage, server, officer: str = OFFICER, pin: str = "") -> None:
-    """Pair a fresh app with the test server; with `pin` (typed twice) the tablet's data
-    is encrypted from the first pairing on and the app opens at the sign-in screen.
-    Without one the PIN boxes stay empty: tests that restart the app or open its store
-    file directly (test_officer_workflow.py) do not sign in yet."""
+def pair(ui: FletPage, server, officer: str = OFFICER, pin: str = PIN) -> None:
+    """Pair a fresh app with the test server as `officer` with `pin` (typed twice): a
+    first pairing needs both, so the tablet's data is encrypted from the start. The app
+    is then unlocked as that officer; after a restart it opens at the sign-in screen."""
     ui.wait_text("Hubungkan tablet ke server")
     ui.fill("Alamat server", server.url)
     ui.fill("Kode pemasangan", server.pairing_code())
-    ui.fill("Nama petugas", officer)
-    if pin:
-        fill_pin(ui, "PIN (minimal 6 angka)", pin)
-        fill_pin(ui, "Ulangi PIN", pin)
+    fill_officer(ui, officer, pin)
     ui.click("Hubungkan")
     ui.wait_text("Tablet terhubung.")
+
+
+def fill_officer(ui: FletPage, officer: str = OFFICER, pin: str = PIN) -> None:
+    """The pairing screen's officer name and new PIN, typed twice."""
+    ui.fill("Nama petugas", officer)
+    fill_pin(ui, "PIN (minimal 6 angka)", pin)
+    fill_pin(ui, "Ulangi PIN", pin)
+
+
+def open_store(app, pin: str = PIN, officer: str = OFFICER) -> Store:
+    """The app's store file opened beside the running app and unlocked with `officer`'s
+    PIN (a paired tablet's data is sealed: a locked store refuses to read or write it).
+    Close it when done."""
+    store = Store(app.data_dir / "field_app.db")
+    me = next(o for o in store.officers() if o.name == officer)
+    store.unlock(me.officer_id, pin)
+    return store
 
 
 def fill_pin(ui: FletPage, label: str, pin: str) -> None:

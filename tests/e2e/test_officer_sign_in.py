@@ -5,7 +5,8 @@ in with their own PIN. At tablet (800 px) and phone (360 px) widths."""
 
 from __future__ import annotations
 
-from tests.conftest import nik_for
+from field_app.store import Store
+from tests.conftest import nik_for, person
 from tests.e2e import flows
 from tests.live import FieldAppProcess, ServerProcess
 
@@ -30,7 +31,7 @@ def test_lock_refuse_a_wrong_pin_unlock_and_add_an_officer(tmp_path, tablet, pho
         ui.wait_text("Hubungkan tablet ke server")
         ui.wait_text("Ulangi PIN")
         ui.shot("pin-1-pair")
-        flows.pair(ui, server, pin=flows.PIN)
+        flows.pair(ui, server)
         ui.wait_text("Petugas: Lalu Petugas")
 
         ui.click("Pendaftaran baru")
@@ -94,7 +95,7 @@ def test_idle_locks_and_the_form_is_resumed_after_unlock(tmp_path, phone):
         ui.open(app.url)
         ui.wait_text("Ulangi PIN")
         ui.shot("pin-8-pair")
-        flows.pair(ui, server, pin=flows.PIN)
+        flows.pair(ui, server)
         ui.click("Pendaftaran baru")
         ui.wait_text("Data peserta")
         ui.fill("Nama lengkap", "Lalu Menunggu")
@@ -116,17 +117,32 @@ def test_idle_locks_and_the_form_is_resumed_after_unlock(tmp_path, phone):
         server.stop()
 
 
-def test_a_tablet_paired_without_a_pin_gets_one_from_home(tmp_path, phone):
+def test_a_tablet_paired_before_pins_gets_one_from_home(tmp_path, phone):
     server = ServerProcess(tmp_path / "server").start()
-    app = FieldAppProcess(tmp_path / "tablet").start()
+    app = FieldAppProcess(tmp_path / "tablet")
+    # A tablet paired before PINs existed (pairing now requires one): a device token,
+    # a plaintext record, no officers. Set up in its file before the app opens it.
+    legacy = Store(app.data_dir / "field_app.db")
+    legacy.set_settings(
+        server_url=server.url,
+        device_id="legacy",
+        device_token=server.pair("Tablet lama"),
+        officer="Lalu Petugas",
+    )
+    legacy.save_enrolment(person(702, name="Baiq Lama", female=True))
+    legacy.close()
+    app.start()
     try:
         ui = phone
         ui.open(app.url)
-        flows.pair(ui, server)  # no PIN: the data stays plain until one is set
         ui.wait_text("belum dilindungi PIN")
+        ui.wait_text("Baiq Lama")
         ui.click("Pasang PIN")
         ui.wait_text("Setelah PIN dipasang")
-        ui.fill("Nama petugas", "Lalu Petugas")
+        name = ui.reveal(ui.textbox("Nama petugas"))
+        name.focus()  # Flutter puts the text into the DOM input of the focused field
+        ui.page.wait_for_timeout(300)
+        assert ui.textbox("Nama petugas").input_value() == "Lalu Petugas"  # the paired one
         flows.fill_pin(ui, "PIN (minimal 6 angka)", flows.PIN)
         flows.fill_pin(ui, "Ulangi PIN", flows.PIN)
         ui.shot("pin-10-set-pin")
@@ -134,8 +150,10 @@ def test_a_tablet_paired_without_a_pin_gets_one_from_home(tmp_path, phone):
         ui.wait_text("PIN dipasang.")
         ui.wait_gone("belum dilindungi PIN")
         flows.lock(ui)
+        ui.wait_gone("Baiq Lama")
         flows.sign_in(ui)
         ui.wait_text("Petugas: Lalu Petugas")
+        ui.wait_text("Baiq Lama")  # encrypted in place, nothing lost
     finally:
         app.stop()
         server.stop()

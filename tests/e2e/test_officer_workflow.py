@@ -10,7 +10,6 @@ from collections.abc import Iterator
 import pytest
 
 from enrolment.records import Consent
-from field_app.store import Store
 from tests.conftest import nik_for, person
 from tests.e2e import flows
 from tests.live import FieldAppProcess, ServerProcess
@@ -47,6 +46,7 @@ def test_draft_survives_an_app_restart_and_is_finished(system, tablet):
     app.stop()  # the tablet's battery dies
     app.start()
     ui.open(app.url)
+    flows.sign_in(ui)  # a tablet with a PIN opens locked
     ui.wait_text("Formulir belum selesai")
     ui.wait_text("Mahsun Draf")
     ui.page.wait_for_timeout(1000)  # the canvas paints after a reconnect's first frame
@@ -75,7 +75,7 @@ def test_rejected_record_is_corrected_and_accepted(system, phone):
     # rejects it; the officer must ask consent again and complete the new fields.
     bad = person(501, name="Sumiati Koreksi", female=True, segment="tobacco_farmer")
     bad = bad.__class__(**{**bad.__dict__, "consent": Consent(given=True, by="Sumiati")})
-    store = Store(app.data_dir / "field_app.db")
+    store = flows.open_store(app)
     store.save_enrolment(bad)
     store.close()
 
@@ -107,7 +107,7 @@ def test_search_filters_and_every_screen_in_english(system, phone):
     ui = phone
     ui.open(app.url)
     flows.pair(ui, server)
-    store = Store(app.data_dir / "field_app.db")
+    store = flows.open_store(app)
     store.save_enrolments(
         [
             person(601, name="Baiq Nurul Cari", female=True, segment="umkm_owner"),

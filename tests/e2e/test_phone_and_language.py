@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.e2e import flows
 from tests.live import FieldAppProcess, ServerProcess
 
 
@@ -15,6 +16,7 @@ def test_phone_pairing_language_switch_and_field_errors(tmp_path, phone):
         ui.shot("1-pair")
         ui.fill("Alamat server", server.url)
         ui.fill("Kode pemasangan", "SALAH-KODE")
+        flows.fill_officer(ui)
         ui.click("Hubungkan")
         ui.wait_text("Kode pemasangan salah")
         ui.fill("Kode pemasangan", server.pairing_code())

@@ -4,16 +4,21 @@ then as a beneficiary: scan the card's QR and open the verification page."""
 from __future__ import annotations
 
 import io
+import re
 import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import httpx
 import zxingcpp
 from PIL import Image
 
 from enrolment.card_token import b64d, token_from_text, verify
+from tests.e2e import flows
 from tests.live import FieldAppProcess, ServerProcess
 
 NIK = "5203074508900001"  # a woman born 05-08-1990, issued in Selong
+WITA = ZoneInfo("Asia/Makassar")  # the tablet's time zone in this test
 
 
 def qr_texts(png: bytes) -> list[str]:
@@ -33,9 +38,27 @@ def decode_qr_on_screen(ui, label: str, timeout: float = 15.0) -> str:
         time.sleep(0.5)
 
 
+def fits_a_phone(ui, text: str, label: str) -> None:
+    """At 360 px the line holding `text` wraps inside the screen, not cut at its edge
+    (then back to the page's own size)."""
+    size = ui.page.viewport_size
+    ui.page.set_viewport_size({"width": 360, "height": 740})
+    try:
+        line = ui.page.locator("flt-semantics", has_text=text).last
+        ui.wait_text(text)
+        ui.page.wait_for_timeout(500)  # the resized frame's layout
+        box = ui.reveal(line).bounding_box()
+        ui.shot(label)
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360, box
+    finally:
+        ui.page.set_viewport_size(size)
+
+
 def test_enrol_offline_sync_and_verify_card(tmp_path, tablet, phone):
     server = ServerProcess(tmp_path / "server").start()
-    app = FieldAppProcess(tmp_path / "tablet").start()
+    app = FieldAppProcess(tmp_path / "tablet")
+    app.env["TZ"] = "Asia/Makassar"  # Lombok's clock (UTC+8): home shows the tablet's time
+    app.start()
     try:
         ui = tablet
         ui.open(app.url)
@@ -43,7 +66,7 @@ def test_enrol_offline_sync_and_verify_card(tmp_path, tablet, phone):
         ui.shot("1-pair")
         ui.fill("Alamat server", server.url)
         ui.fill("Kode pemasangan", server.pairing_code())
-        ui.fill("Nama petugas", "Lalu Petugas")
+        flows.fill_officer(ui, "Lalu Petugas", flows.PIN)
         ui.click("Hubungkan")
         ui.wait_text("Tablet terhubung.")
 
@@ -71,10 +94,20 @@ def test_enrol_offline_sync_and_verify_card(tmp_path, tablet, phone):
         ui.wait_text("Untuk apa data dipakai")
         ui.click("Peserta menyetujui penggunaan datanya", role="checkbox")
         ui.shot("2b-consent")
+        saved_from = datetime.now(WITA).replace(second=0, microsecond=0)
         ui.click("Simpan")
         ui.wait_text("Tersimpan di tablet")
         ui.wait_text("belum terkirim")
         ui.shot("3-saved-offline")
+        # Home says how many records wait and since when, in the tablet's local time.
+        ui.wait_text("1 menunggu dikirim sejak ")
+        since = re.search(
+            r"1 menunggu dikirim sejak (\d\d-\d\d-\d{4} \d\d:\d\d)", ui.visible_text()
+        )
+        assert since, "no waiting time shown"
+        shown = datetime.strptime(since[1], "%d-%m-%Y %H:%M").replace(tzinfo=WITA)
+        assert saved_from <= shown <= datetime.now(WITA)
+        fits_a_phone(ui, "menunggu dikirim sejak", "3b-waiting-phone")
 
         ui.click("Sinkronkan")
         ui.wait_text("Server tidak dapat dihubungi")
@@ -85,6 +118,7 @@ def test_enrol_offline_sync_and_verify_card(tmp_path, tablet, phone):
         ui.wait_text("Sinkronisasi selesai: 1 diterima")
         ui.wait_text("No. peserta: LT0000001")
         assert "belum terkirim" not in ui.visible_text()
+        ui.wait_gone("menunggu dikirim")  # nothing waits any more
         ui.shot("4-synced")
 
         ui.click("Lihat kartu")

@@ -238,13 +238,18 @@ def test_pairing_with_a_pin_encrypts_from_the_first_record(tmp_path, monkeypatch
     assert AppState(again).screen == "sign_in"
 
 
-def test_pairing_without_a_pin_is_allowed_and_home_then_asks_for_one(tmp_path, monkeypatch):
-    monkeypatch.setattr(sync_client, "pair", lambda *a: ("dev-1", "token"))
+def test_a_first_pairing_needs_the_officer_and_a_pin(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(sync_client, "pair", lambda *a: calls.append(a) or ("dev-1", "token"))
     store = open_store(tmp_path / "tablet.db")
     state = AppState(store)
     inputs = pairing.PairingInputs(server_url="http://127.0.0.1:8700", pairing_code="ABC")
-    asyncio.run(pairing.pair(state.session, inputs))
-    assert state.screen == "home" and not store.protected
+    asyncio.run(pairing.pair(state.session, inputs))  # no name, no PIN
+    assert state.message == t("officer_name_needed", "id")
+    inputs.set("officer", "Lalu Petugas")
+    asyncio.run(pairing.pair(state.session, inputs))  # both PIN boxes empty
+    assert state.message == t("pin_too_short", "id", n=6)
+    assert calls == [] and state.screen == "pair" and not store.has_setting("device_token")
 
 
 def test_the_new_pin_rules():
