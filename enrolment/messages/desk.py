@@ -139,8 +139,8 @@ DESK: dict[str, dict[str, str]] = {
     "cards_bad_kecamatan": {"id": "Kecamatan tidak dikenal", "en": "Unknown kecamatan"},
     "cards_bad_desa": {"id": "Desa tidak dikenal", "en": "Unknown village"},
     "cards_bad_date": {
-        "id": "Tanggal tidak valid (contoh: 2026-11-01)",
-        "en": "Invalid date (e.g. 2026-11-01)",
+        "id": "Tanggal tidak valid; tulis HH-BB-TTTT (contoh: 01-11-2026)",
+        "en": "Invalid date; write DD-MM-YYYY (e.g. 01-11-2026)",
     },
     "cards_no_cards": {
         "id": "Tidak ada kartu aktif di wilayah ini",
@@ -200,7 +200,134 @@ DESK: dict[str, dict[str, str]] = {
     "export_phone": {"id": "Telepon", "en": "Phone"},
     "export_segment": {"id": "Segmen", "en": "Segment"},
     "export_member_no": {"id": "Nomor anggota", "en": "Member no."},
-    "export_enrolled": {"id": "Terdaftar", "en": "Enrolled (UTC)"},
+    "export_enrolled": {"id": "Terdaftar (WITA)", "en": "Enrolled (WITA)"},
+    # Dates typed at the desk (web/routes/exports.py and cards.py: DD-MM-YYYY or ISO).
+    "date_bad": {
+        "id": "{field}: tanggal tidak valid; tulis HH-BB-TTTT, misalnya 01-11-2026",
+        "en": "{field}: invalid date; write DD-MM-YYYY, e.g. 01-11-2026",
+    },
+    "date_range_reversed": {
+        "id": "Tanggal awal sesudah tanggal akhir",
+        "en": "The start date is after the end date",
+    },
+    "export_date_from": {"id": "Terdaftar dari", "en": "Enrolled from"},
+    "export_date_to": {"id": "Terdaftar sampai", "en": "Enrolled until"},
+    # Sex as BPJS writes it (L = laki-laki, P = perempuan), in exports and on the desk.
+    "sex_short_M": {"id": "L", "en": "M"},
+    "sex_short_F": {"id": "P", "en": "F"},
+    # Desk roles (sync_server/services/accounts.py ROLES) in words.
+    "role_coordinator": {"id": "Koordinator", "en": "Coordinator"},
+    "role_administrator": {"id": "Administrator", "en": "Administrator"},
+    # Review statuses and the fields a review compares (templates review_*.html).
+    "review_status_open": {"id": "Terbuka", "en": "Open"},
+    "review_status_merged": {"id": "Digabung", "en": "Merged"},
+    "review_status_kept": {"id": "Dipertahankan", "en": "Kept"},
+    "review_status_rejected": {"id": "Ditolak", "en": "Rejected"},
+    "review_field_member_no": {"id": "Nomor anggota", "en": "Member no."},
+    "review_field_nik": {"id": "NIK", "en": "NIK"},
+    "review_field_name": {"id": "Nama", "en": "Name"},
+    "review_field_birth_date": {"id": "Tanggal lahir", "en": "Birth date"},
+    "review_field_sex": {"id": "Jenis kelamin", "en": "Sex"},
+    "review_field_village": {"id": "Desa", "en": "Village"},
+    "review_field_segment": {"id": "Segmen", "en": "Segment"},
+    "review_field_phone": {"id": "Telepon", "en": "Phone"},
+    "review_field_device": {"id": "Dari", "en": "From"},
+    # The duplicate scan's result (review_list.html); English counts its pairs.
+    "review_scan_done": {
+        "id": "Pencarian selesai: {found} pasangan ditemukan, {new} baru masuk antrean "
+        "({seconds} detik).",
+        "en": "Scan done: {found} pairs found, {new} new in the queue ({seconds} s).",
+    },
+    "review_scan_done_one": {
+        "id": "Pencarian selesai: {found} pasangan ditemukan, {new} baru masuk antrean "
+        "({seconds} detik).",
+        "en": "Scan done: {found} pair found, {new} new in the queue ({seconds} s).",
+    },
+    # A finished print job (cards_job.html): ten cards a page, so one card is one page.
+    "print_done": {
+        "id": "Selesai: {cards} kartu, {pages} halaman A4",
+        "en": "Done: {cards} cards, {pages} A4 pages",
+    },
+    "print_done_one": {
+        "id": "Selesai: {cards} kartu, {pages} halaman A4",
+        "en": "Done: {cards} card, {pages} A4 page",
+    },
+    "print_done_one_page": {
+        "id": "Selesai: {cards} kartu, {pages} halaman A4",
+        "en": "Done: {cards} cards, {pages} A4 page",
+    },
+    # The money page (money.html): every source that pays contributions.
+    "money_title": {"id": "Iuran per sumber dana", "en": "Contributions by funding source"},
+    "money_intro": {
+        "id": "Semua peserta menurut siapa yang membayar iurannya: dana desa (ADD), cukai "
+        "tembakau (DBHCHT), APBD kabupaten (rumah tangga miskin), pemberi kerja, atau "
+        "peserta sendiri. Tanpa penghasilan tercatat: iuran minimum JKK Rp 10.000 + "
+        "JKM Rp 6.800.",
+        "en": "Every member by who pays the contribution: the village budget (ADD), the "
+        "tobacco excise fund (DBHCHT), the regency budget APBD (poor households), an "
+        "employer, or the member. Without a declared income: the minimum, Rp 16.800 a month.",
+    },
+    "money_members": {"id": "Peserta", "en": "Members"},
+    "money_monthly": {"id": "Per bulan", "en": "A month"},
+    "money_yearly": {"id": "Per tahun", "en": "A year"},
+    "money_total": {"id": "Jumlah", "en": "Total"},
+    "money_public_total": {"id": "Jumlah dana publik", "en": "Public funds in total"},
+    "money_by_village": {"id": "Per desa", "en": "By village"},
+    "money_unknown_payer": {"id": "Belum ditentukan", "en": "Not known"},
+    "money_source": {"id": "Sumber dana", "en": "Funding source"},
+    "money_public_note": {
+        "id": "Dana publik: ADD, DBHCHT dan APBD",
+        "en": "Public funds: ADD, DBHCHT and APBD",
+    },
+    "money_no_members": {"id": "Belum ada peserta.", "en": "No members yet."},
+    # Audit actions in words (audit.html; services/audit.py action_label), by the code
+    # each caller of services.audit.audit writes.
+    "audit_login": {"id": "Masuk", "en": "Signed in"},
+    "audit_login_failed": {"id": "Gagal masuk", "en": "Failed sign-in"},
+    "audit_login_locked": {"id": "Masuk dikunci sementara", "en": "Sign-in locked for a while"},
+    "audit_logout": {"id": "Keluar", "en": "Signed out"},
+    "audit_password_change": {"id": "Kata sandi diganti", "en": "Password changed"},
+    "audit_password_change_failed": {
+        "id": "Gagal mengganti kata sandi",
+        "en": "Password change refused",
+    },
+    "audit_user_create": {"id": "Akun dibuat", "en": "Account created"},
+    "audit_user_disable": {"id": "Akun dinonaktifkan", "en": "Account disabled"},
+    "audit_user_enable": {"id": "Akun diaktifkan", "en": "Account enabled"},
+    "audit_user_password_reset": {"id": "Kata sandi disetel ulang", "en": "Password reset"},
+    "audit_pairing_code": {"id": "Kode pemasangan dibuat", "en": "Pairing code made"},
+    "audit_pairing_code_cancel": {
+        "id": "Kode pemasangan dibatalkan",
+        "en": "Pairing code cancelled",
+    },
+    "audit_pairing_failed": {"id": "Pemasangan tablet gagal", "en": "Failed tablet pairing"},
+    "audit_pairing_locked": {
+        "id": "Pemasangan dikunci sementara",
+        "en": "Pairing locked for a while",
+    },
+    "audit_device_revoke": {"id": "Tablet dicabut", "en": "Tablet revoked"},
+    "audit_device_area": {"id": "Wilayah tablet diubah", "en": "Tablet area changed"},
+    "audit_card_download": {"id": "Kartu diunduh tablet", "en": "Card downloaded by a tablet"},
+    "audit_card_download_refused": {
+        "id": "Unduhan kartu ditolak",
+        "en": "Card download refused",
+    },
+    "audit_card_revoke": {"id": "Kartu dicabut", "en": "Card revoked"},
+    "audit_card_reissue": {"id": "Kartu diterbitkan ulang", "en": "Card reissued"},
+    "audit_cards_batch": {"id": "Kartu dicetak", "en": "Cards printed"},
+    "audit_cards_reprint": {"id": "Kartu dicetak ulang", "en": "Cards reprinted"},
+    "audit_duplicate_scan": {"id": "Pencarian data ganda", "en": "Duplicate search"},
+    "audit_review_merge": {"id": "Tinjauan: digabung", "en": "Review: merged"},
+    "audit_review_keep": {"id": "Tinjauan: keduanya dipertahankan", "en": "Review: both kept"},
+    "audit_review_reject": {"id": "Tinjauan: ditolak", "en": "Review: rejected"},
+    "audit_export_members": {"id": "Ekspor peserta", "en": "Member export"},
+    "audit_export_audit": {"id": "Log audit diunduh", "en": "Audit log downloaded"},
+    "audit_import_kpj": {"id": "Impor nomor KPJ", "en": "KPJ numbers imported"},
+    "audit_system": {"id": "sistem", "en": "system"},
+    "audit_tried": {"id": "{name} (dicoba)", "en": "{name} (tried)"},
+    "audit_reason_wrong_password": {"id": "kata sandi salah", "en": "wrong password"},
+    "audit_reason_unknown_user": {"id": "nama pengguna tidak dikenal", "en": "unknown username"},
+    "audit_reason_disabled": {"id": "akun nonaktif", "en": "account disabled"},
     # The coverage page's targets per area and its map (services/coverage.py, coverage_map.py).
     "cov_col_target": {"id": "Target", "en": "Target"},
     "cov_col_achieved": {"id": "Capaian", "en": "Achieved"},

@@ -9,15 +9,24 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlmodel import Session
 
 from enrolment.areas import area_name
 from enrolment.messages import slashed
 from enrolment.segments import segment_name
+from sync_server.desk_format import (
+    DAY_FORMAT,
+    format_day,
+    sex_letter,
+    to_wita,
+    wita_midnight_utc,
+)
 from sync_server.models import Member, MemberKpj, RetiredMember, User
 from sync_server.services.audit import audit
 from sync_server.services.members import member_number
@@ -90,26 +99,26 @@ def member_rows(*, session: Session, flt: ExportFilter) -> list[list[object]]:
         query = query.where(
             sa.or_(_M.c.village_code == flt.area, _M.c.village_code.startswith(flt.area + "."))
         )
+    # The dates are the office's days: a member enrolled at 07:00 WITA on the 2nd is
+    # stored as 23:00 UTC on the 1st and belongs to the 2nd.
     if flt.date_from:
-        query = query.where(_M.c.created_at >= datetime.combine(flt.date_from, time()))
+        query = query.where(_M.c.created_at >= wita_midnight_utc(flt.date_from))
     if flt.date_to:
-        query = query.where(
-            _M.c.created_at < datetime.combine(flt.date_to + timedelta(days=1), time())
-        )
+        query = query.where(_M.c.created_at < wita_midnight_utc(flt.date_to + timedelta(days=1)))
     return [
         [
             r.nik,
             r.kpj or "",
             r.full_name,
             r.birth_date,
-            r.sex,
+            sex_letter(r.sex) or r.sex,  # BPJS writes L and P
             r.village_code,
             area_name(r.village_code),
             area_name(r.village_code.rsplit(".", 1)[0]),
             r.phone,
             segment_name(r.segment),
             member_number(r.id),
-            r.created_at.replace(microsecond=0),
+            to_wita(r.created_at.replace(microsecond=0)).replace(tzinfo=None),  # header: WITA
             *export_values(r._mapping),
         ]
         for r in session.execute(query)
@@ -132,9 +141,31 @@ def _csv(rows: list[list[object]]) -> bytes:
     writer.writerow(HEADER)
     for row in rows:
         # Names and phones come from tablets: no cell may run as a formula.
-        writer.writerow([safe_cell(v.isoformat() if isinstance(v, date) else v) for v in row])
+        writer.writerow([safe_cell(_csv_text(v)) for v in row])
     # UTF-8 with BOM: Excel on the office PCs then reads names with accents correctly.
     return out.getvalue().encode("utf-8-sig")
+
+
+def _csv_text(value: object) -> object:
+    """Dates as DD-MM-YYYY and times as DD-MM-YYYY HH:MM:SS (already WITA)."""
+    if isinstance(value, datetime):
+        return value.strftime(f"{DAY_FORMAT} %H:%M:%S")  # on the WITA clock already
+    if isinstance(value, date):
+        return format_day(value)
+    return value
+
+
+def _xlsx_cell(ws: WriteOnlyWorksheet, value: object) -> object:
+    """Dates stay dates (Excel sorts and filters them) but display as DD-MM-YYYY."""
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(ws, value)
+        cell.number_format = "DD-MM-YYYY HH:MM:SS"
+        return cell
+    if isinstance(value, date):
+        cell = WriteOnlyCell(ws, value)
+        cell.number_format = "DD-MM-YYYY"
+        return cell
+    return value
 
 
 def _xlsx(rows: list[list[object]]) -> bytes:
@@ -143,7 +174,8 @@ def _xlsx(rows: list[list[object]]) -> bytes:
     ws.append(list(HEADER))
     for row in rows:
         # NIK and KPJ as text: as numbers Excel would round 16 digits and drop zeros.
-        ws.append(safe_row(row))  # text only: openpyxl would store "=…" as a formula
+        # Text only: openpyxl would store "=…" as a formula.
+        ws.append([_xlsx_cell(ws, v) for v in safe_row(row)])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -1,5 +1,7 @@
-"""Money: what the village budget (ADD) and the tobacco excise fund (DBHCHT) pay each
-month and year per village, UMKM start-up cash paid, and conversions to paid membership.
+"""Money: what each funding source pays each month and year, per village: the village
+budget (ADD), the tobacco excise fund (DBHCHT), the regency budget (APBD, for poor
+households), employers and members themselves (`enrolment.contributions.FUNDING_SOURCES`);
+UMKM start-up cash paid, and conversions to paid membership.
 
 Funding, income, JHT choice and segment details travel in the enrolment record (app
 version 2); ingest keeps them as member columns (`funding`, `income`, `jht`, and an UMKM
@@ -22,11 +24,13 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from enrolment.areas import village_label
-from enrolment.contributions import Rates, load_rates
+from enrolment.contributions import FUNDING_SOURCES, Rates, load_rates
 from enrolment.segments import DEFAULT_FUNDING
 from sync_server.models import Member, RetiredMember
 
-PUBLIC_FUNDS = ("add", "dbhcht")
+#: Every source, public budgets first (the order of the page's table).
+PUBLIC_FUNDS = ("add", "dbhcht", "apbd")
+FUNDS = (*PUBLIC_FUNDS, *(f for f in FUNDING_SOURCES if f not in PUBLIC_FUNDS))
 DUE_BUCKETS = ((30, "≤ 30 hari"), (60, "31–60 hari"), (90, "61–90 hari"))
 _M = Member.__table__  # type: ignore[attr-defined]
 _RETIRED = RetiredMember.__table__  # type: ignore[attr-defined]
@@ -34,16 +38,24 @@ _RETIRED = RetiredMember.__table__  # type: ignore[attr-defined]
 
 @dataclass
 class VillageMoney:
-    """One village's members paid from public funds and what they cost."""
+    """One village's members by who pays, and what they cost."""
 
     code: str
     label: str
-    members: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PUBLIC_FUNDS, 0))
-    monthly: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PUBLIC_FUNDS, 0))
+    members: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FUNDS, 0))
+    monthly: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FUNDS, 0))
 
     def yearly(self, fund: str) -> int:
         """Twelve months of `fund`'s contributions."""
-        return 12 * self.monthly[fund]
+        return 12 * self.monthly.get(fund, 0)
+
+    def public_yearly(self) -> int:
+        """Twelve months of what the public budgets pay for this village."""
+        return sum(self.yearly(f) for f in PUBLIC_FUNDS)
+
+    def other_members(self) -> int:
+        """Members here paid by themselves, an employer or a payer not yet known."""
+        return sum(n for f, n in self.members.items() if f not in PUBLIC_FUNDS)
 
 
 @dataclass
@@ -51,19 +63,47 @@ class Money:
     """Everything the money page shows."""
 
     villages: list[VillageMoney]
-    totals: dict[str, int]  # monthly, by fund
-    members: dict[str, int]  # by fund
+    # Monthly contributions and members by public fund (ADD, DBHCHT, APBD), for the funds
+    # that pay for someone; `other_*` the same for the other payers (self, employer, …).
+    totals: dict[str, int]
+    members: dict[str, int]
+    other_totals: dict[str, int] = field(default_factory=dict)
+    other_members: dict[str, int] = field(default_factory=dict)
     startup_cash_paid: int = 0
     startup_cash_people: int = 0
     due: dict[str, int] = field(default_factory=dict)  # "overdue" and the bucket labels
     due_rows: list[tuple[str, str, str, date]] = field(default_factory=list)  # soonest first
 
+    def sources(self) -> list[tuple[str, int, int]]:
+        """(payer, members, monthly) of every funding source, none paying for anyone
+        included, then any payer outside FUNDS (e.g. "" when no payer is known)."""
+        members = {**self.members, **self.other_members}
+        totals = {**self.totals, **self.other_totals}
+        codes = [*FUNDS, *(c for c in members if c not in FUNDS)]
+        return [(c, members.get(c, 0), totals.get(c, 0)) for c in codes]
+
+    def public_monthly(self) -> int:
+        """What the public budgets (ADD, DBHCHT, APBD) pay together each month."""
+        return sum(self.totals.values())
+
+    def public_members(self) -> int:
+        """Members whose contribution a public budget pays."""
+        return sum(self.members.values())
+
+    def all_members(self) -> int:
+        """Every active member, whoever pays."""
+        return self.public_members() + sum(self.other_members.values())
+
+    def all_monthly(self) -> int:
+        """Every member's monthly contribution, whoever pays."""
+        return self.public_monthly() + sum(self.other_totals.values())
+
 
 def money(*, session: Session, today: date | None = None) -> Money:
-    """Contributions from ADD and DBHCHT per village; UMKM cash and conversions."""
+    """Contributions by funding source and village; UMKM cash and conversions."""
     today = today or date.today()
-    result = Money([], dict.fromkeys(PUBLIC_FUNDS, 0), dict.fromkeys(PUBLIC_FUNDS, 0))
-    _public_funds(session, result)
+    result = Money([], {}, {})
+    _by_fund(session, result)
     _startup_cash(session, result)
     _conversions(session, result, today)
     return result
@@ -80,15 +120,6 @@ def payer() -> Any:
         *((_M.c.segment == str(seg), fund) for seg, fund in DEFAULT_FUNDING.items()), else_=""
     )
     return sa.case((_M.c.funding != "", _M.c.funding), else_=usual)
-
-
-def _paid_from_public_funds() -> Any:
-    """`payer()` is ADD or DBHCHT, written so the database need not evaluate it per row."""
-    defaulting = [str(seg) for seg, fund in DEFAULT_FUNDING.items() if fund in PUBLIC_FUNDS]
-    return sa.or_(
-        _M.c.funding.in_(PUBLIC_FUNDS),
-        sa.and_(_M.c.funding == "", _M.c.segment.in_(defaulting)),
-    )
 
 
 def _half_up(amount: Any, rate: Decimal) -> Any:
@@ -109,21 +140,27 @@ def monthly_sql(rates: Rates) -> Any:
     return jkk + rates.jkm_flat + jht
 
 
-def _public_funds(session: Session, result: Money) -> None:
-    """Members and monthly contributions by village and public fund (one GROUP BY)."""
+def _by_fund(session: Session, result: Money) -> None:
+    """Members and monthly contributions by village and payer (one GROUP BY). A payer
+    outside FUNDS (a segment without a usual payer, an old record) is kept under its own
+    code, so every member is counted somewhere."""
     fund = payer()
     rows = session.execute(
         sa.select(_M.c.village_code, fund, sa.func.count(), sa.func.sum(monthly_sql(load_rates())))
-        .where(_active(), _paid_from_public_funds())
+        .where(_active())
         .group_by(_M.c.village_code, fund)
     ).all()
     villages: dict[str, VillageMoney] = {}
     for village, paid_by, members, monthly in rows:
         v = villages.setdefault(village, VillageMoney(village, village_label(village)))
-        v.members[paid_by] += int(members)
-        v.monthly[paid_by] += int(monthly)
-        result.members[paid_by] += int(members)
-        result.totals[paid_by] += int(monthly)
+        public = paid_by in PUBLIC_FUNDS
+        for per_fund, value in (
+            (v.members, members),
+            (v.monthly, monthly),
+            (result.members if public else result.other_members, members),
+            (result.totals if public else result.other_totals, monthly),
+        ):
+            per_fund[paid_by] = per_fund.get(paid_by, 0) + int(value or 0)
     result.villages = sorted(villages.values(), key=lambda v: v.label)
 
 

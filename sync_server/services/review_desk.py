@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -31,6 +32,7 @@ from enrolment.areas import village_label
 from enrolment.messages import slashed
 from enrolment.problems import problem
 from enrolment.segments import segment_name
+from sync_server.desk_format import format_day, sex_letter
 from sync_server.models import Member, RetiredMember, ReviewItem, Submission, User, utcnow
 from sync_server.services.audit import audit
 from sync_server.services.cards import revoke_active_cards
@@ -96,7 +98,7 @@ class ItemView:
     kind: str
     kind_name: tuple[str, str]
     status: str
-    created_at: str
+    created_at: datetime  # stored UTC; the page shows WITA
     left: Side
     right: Side
     differing: list[str]  # field names shown highlighted
@@ -178,7 +180,7 @@ def _view(item: ReviewItem, sub: Submission | None, members: dict[int, Member]) 
         kind=item.kind,
         kind_name=KIND_NAMES.get(item.kind, (item.kind, item.kind)),
         status=item.status,
-        created_at=item.created_at.strftime("%Y-%m-%d %H:%M"),
+        created_at=item.created_at,
         left=left,
         right=right,
         differing=differing or fields,
@@ -193,8 +195,8 @@ def _member_side(title: str, m: Member, device: str) -> Side:
         member_no=member_number(m.id or 0),
         nik=m.nik,
         name=m.full_name,
-        birth_date=m.birth_date.isoformat(),
-        sex=m.sex,
+        birth_date=format_day(m.birth_date),
+        sex=sex_letter(m.sex) or m.sex,
         village=village_label(m.village_code),
         segment=segment_name(m.segment),
         phone=m.phone,
@@ -209,8 +211,8 @@ def _sent_side(title: str, sent: dict[str, Any], device_id: int) -> Side:
         member_no="—",
         nik=str(sent.get("nik", "")),
         name=str(sent.get("name", "")),
-        birth_date=str(sent.get("birth_date", "")),
-        sex=str(sent.get("sex", "")),
+        birth_date=format_day(str(sent.get("birth_date", ""))),
+        sex=sex_letter(str(sent.get("sex", ""))) or str(sent.get("sex", "")),
         village=village_label(str(sent.get("village", ""))),
         segment=segment_name(str(sent.get("segment", ""))),
         phone=str(sent.get("phone", "")),

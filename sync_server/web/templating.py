@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,15 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from enrolment.contributions import format_rupiah
-from enrolment.messages import slashed, text, texts
+from enrolment.messages import MESSAGES, fill, text, texts
+from sync_server.desk_format import (
+    DAY_PATTERN,
+    DAY_PLACEHOLDER,
+    format_day,
+    format_number,
+    format_percent,
+    format_when,
+)
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "desk"
 STATIC = Path(__file__).resolve().parents[1] / "static"
@@ -24,28 +31,46 @@ _env = jinja2.Environment(
 )
 
 
-def _num(n: int | float | None) -> str:
-    """Indonesian thousands separators: 1.457.591."""
-    return "–" if n is None else f"{n:,.0f}".replace(",", ".")
+def _text(message: str, lang: str = "id", /, **params: object) -> str:
+    # Positional-only, so a template may fill a placeholder named {code} (an area's code),
+    # which `enrolment.messages.text(code, …)` would take for its own argument.
+    if message not in MESSAGES:
+        return text(message, lang)  # logged there, shown as the code
+    return fill(MESSAGES[message]["en" if lang == "en" else "id"], params)
 
 
-def _pct(p: float | None) -> str:
-    return "–" if p is None else f"{p:.1f} %".replace(".", ",")
+def _texts(message: str, /, **params: object) -> tuple[str, str]:
+    return _text(message, "id", **params), _text(message, "en", **params)
 
 
-def _when(value: datetime | date | None) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M") + " UTC"
-    return value.isoformat()
+def _slashed(message: str, /, **params: object) -> str:
+    return " / ".join(_texts(message, **params))
 
 
-_env.filters.update(num=_num, pct=_pct, when=_when, rupiah=format_rupiah)
+def words(code: str) -> tuple[str, str]:
+    """(Indonesian, English) of a catalogue code named at run time (an audit action, a
+    review status); an unknown one shows as itself rather than failing the page."""
+    return (code, code) if code not in MESSAGES else texts(code)
+
+
+_env.filters.update(
+    num=format_number,
+    pct=format_percent,
+    when=format_when,
+    day=format_day,
+    rupiah=format_rupiah,
+)
 
 # Templates may look texts up themselves: {{ text("desk_not_found", "en") }} (the codes
 # they name are checked by tests/unit/test_message_catalogue.py).
-_env.globals.update(text=text, texts=texts, slashed=slashed)
+_env.globals.update(
+    text=_text,
+    texts=_texts,
+    slashed=_slashed,
+    words=words,
+    day_placeholder=DAY_PLACEHOLDER,
+    day_pattern=DAY_PATTERN,
+)
 
 NAV = (
     ("/desk/", *texts("nav_coverage")),

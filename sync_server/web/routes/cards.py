@@ -9,7 +9,6 @@ refreshes itself until the PDF can be downloaded.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -19,6 +18,7 @@ from sqlmodel import Session
 from enrolment.areas import kecamatan, villages
 from enrolment.messages import slashed
 from sync_server.dependencies import SessionDep, SettingsDep, SignerDep
+from sync_server.desk_format import format_day, format_number, parse_day
 from sync_server.services.audit import audit
 from sync_server.services.card_batches import BatchError, count_cards, parse_serial
 from sync_server.services.members import member_number, parse_member_number
@@ -27,7 +27,7 @@ from sync_server.services.revocation import REASONS, RevocationError, reissue_ca
 from sync_server.services.signing import Signer
 from sync_server.web.deps import Desk, DeskDep, DeskPostDep, PrintJobsDep, get_print_jobs
 from sync_server.web.errors import DeskError
-from sync_server.web.templating import _num, render
+from sync_server.web.templating import render
 
 router = APIRouter(prefix="/desk/cards", tags=["desk"], include_in_schema=False)
 
@@ -82,7 +82,7 @@ def _start_job(
             raise BatchError("batch_too_large", n=total, max=MAX_CARDS)
     except BatchError as exc:
         session.rollback()
-        params = {k: _num(v) for k, v in exc.params.items()}
+        params = {k: format_number(v) for k, v in exc.params.items()}
         return _page(request, error=slashed(f"cards_{exc.code}", **params), status=400)
     try:
         job_id = jobs.start(selection, total=total, started_by=desk.user.username, signer=signer)
@@ -92,7 +92,7 @@ def _start_job(
     kind = "cards_reprint" if selection.reprints_since else "cards_batch"
     target = selection.area or "semua"
     if selection.reprints_since:
-        target = f"{target} sejak {selection.reprints_since.isoformat()}"
+        target = f"{target} sejak {format_day(selection.reprints_since)}"
     audit(session, desk.user, kind, target, "", {"job": job_id, "cards": total})
     return RedirectResponse(f"/desk/cards/jobs/{job_id}", status_code=303)
 
@@ -119,14 +119,16 @@ def cards_reprints(
     session: SessionDep,
     jobs: PrintJobsDep,
     signer: SignerDep,
-    since: Annotated[str, Form(max_length=10)] = "",
+    since: Annotated[str, Form(max_length=20)] = "",
     area: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
-    """Start a PDF of the cards reissued on or after `since` (lost, stolen, corrected),
-    optionally within one kecamatan or village."""
+    """Start a PDF of the cards reissued on or after `since` (DD-MM-YYYY, or ISO from an
+    older form), optionally within one kecamatan or village."""
     try:
-        day = date.fromisoformat(since.strip())
+        day = parse_day(since)
     except ValueError:
+        day = None
+    if day is None:  # nothing is started or audited
         return _page(request, error=slashed("cards_bad_date"), status=400)
     return _start_job(request, desk, session, jobs, signer, Selection.of(area, day))
 

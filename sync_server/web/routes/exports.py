@@ -11,12 +11,13 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from enrolment.areas import kecamatan, villages
-from enrolment.messages import slashed
+from enrolment.messages import slashed, text
 from enrolment.segments import SEGMENT_NAMES, Segment
 from sync_server.dependencies import ReadSessionDep, SessionDep
+from sync_server.desk_format import parse_day
 from sync_server.models import utcnow
 from sync_server.request_limits import UPLOAD_FILE
-from sync_server.services.audit import audit, audit_csv, recent_entries
+from sync_server.services.audit import audit, audit_csv, entry_view, recent_entries
 from sync_server.services.kpj_import import REASONS, ImportFileError, read_rows, store_kpj
 from sync_server.services.member_export import ExportFilter, export_members
 from sync_server.web.deps import DeskDep, DeskPostDep
@@ -70,24 +71,28 @@ def exports_page(request: Request, desk: DeskDep) -> Response:
     return _page(request)
 
 
-def _date(text: str, field: str) -> date | None:
-    if not text.strip():
-        return None
+class _BadDate(ValueError):
+    """A date field that is not a date; its message is the page's error."""
+
+
+def _date(value: str, label_code: str) -> date | None:
+    """DD-MM-YYYY (the form's pattern) or ISO; empty is "no limit"."""
     try:
-        return date.fromisoformat(text.strip())
+        return parse_day(value)
     except ValueError:
-        raise DeskError(400, "bad_input", detail=field) from None
+        raise _BadDate(slashed("date_bad", field=text(label_code))) from None
 
 
 @router.post("/exports/members", response_model=None)
 def export_members_route(
+    request: Request,
     desk: DeskPostDep,
     session: SessionDep,
     fmt: Annotated[str, Form(max_length=8)] = "xlsx",
     segment: Annotated[str, Form(max_length=40)] = "",
     area: Annotated[str, Form(max_length=20)] = "",
-    date_from: Annotated[str, Form(max_length=10)] = "",
-    date_to: Annotated[str, Form(max_length=10)] = "",
+    date_from: Annotated[str, Form(max_length=20)] = "",
+    date_to: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     """The filtered member list as a download (audited with its filters)."""
     if fmt not in _MEDIA:
@@ -96,7 +101,13 @@ def export_members_route(
         raise DeskError(400, "bad_input", detail="segment")
     if area and area not in _area_codes():
         raise DeskError(400, "bad_input", detail="area")
-    flt = ExportFilter(segment, area, _date(date_from, "date_from"), _date(date_to, "date_to"))
+    try:
+        start, end = _date(date_from, "export_date_from"), _date(date_to, "export_date_to")
+    except _BadDate as exc:  # the form again with its error; nothing exported or audited
+        return _page(request, error=str(exc))
+    if start and end and start > end:
+        return _page(request, error=slashed("date_range_reversed"))
+    flt = ExportFilter(segment, area, start, end)
     body, _rows = export_members(session=session, flt=flt, fmt=fmt, user=desk.user)
     name = f"peserta-{utcnow():%Y%m%d-%H%M}.{fmt}"
     return Response(body, media_type=_MEDIA[fmt], headers=_download_headers(name))
@@ -131,7 +142,8 @@ async def kpj_import_route(
 @router.get("/audit", response_model=None)
 def audit_page(request: Request, desk: DeskDep, session: ReadSessionDep) -> Response:
     """The newest audit entries."""
-    return render(request, "audit.html", {"entries": recent_entries(session=session)})
+    entries = [entry_view(e) for e in recent_entries(session=session)]
+    return render(request, "audit.html", {"entries": entries})
 
 
 @router.get("/audit.csv", response_model=None)

@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from enrolment.messages import slashed
+from enrolment.messages import slashed, texts
 from enrolment.nik import mask_nik
 from sync_server.dependencies import ReadSessionDep, SessionDep
+from sync_server.desk_format import format_number
 from sync_server.services import duplicates
 from sync_server.services.review_desk import (
     KIND_NAMES,
@@ -48,9 +49,23 @@ def review_list(
         "counts": counts(session=session),
         "kinds": KIND_NAMES,
         "masked": mask_nik,
-        "scanned": scanned,
+        "scanned": _scan_note(scanned),
     }
     return render(request, "review_list.html", context)
+
+
+def _scan_note(scanned: str) -> tuple[str, str] | None:
+    """The scan's result line, (Indonesian, English), from the redirect's
+    `found-new-seconds`; None without one (or a hand-edited one)."""
+    try:
+        found_text, new_text, seconds_text = scanned.split("-")
+        found, new, seconds = int(found_text), int(new_text), float(seconds_text)
+    except ValueError:
+        return None
+    # "< 0,1" rather than "0,0": the scan took some time, just less than a tenth.
+    shown = f"< {format_number(0.1, 1)}" if seconds < 0.1 else format_number(seconds, 1)
+    code = "review_scan_done_one" if found == 1 else "review_scan_done"
+    return texts(code, found=format_number(found), new=format_number(new), seconds=shown)
 
 
 @router.post("/scan", response_model=None)
