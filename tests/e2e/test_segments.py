@@ -10,7 +10,6 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from field_app.store import Store
 from tests.conftest import nik_for
 from tests.e2e import flows
 from tests.e2e.conftest import FletPage
@@ -183,7 +182,7 @@ def test_a_card_is_checked_offline_on_the_tablet(field):
     # What a pull stores: the server's public keys (seeded here so this test does not
     # depend on the pull endpoint), then one card revoked.
     keys = httpx.get(f"{server.url}/api/v1/keys").json()["keys"]
-    store = Store(app.data_dir / "field_app.db")
+    store = flows.open_store(app)
     store.apply_pull(
         cursor="", keys={k["kid"]: k["x"] for k in keys}, revoked=[], roster=[], roster_full=False
     )
