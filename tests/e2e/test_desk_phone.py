@@ -144,7 +144,7 @@ def test_every_desk_page_fits_the_screen(
     assert page.evaluate("document.scrollingElement.scrollWidth") <= width
     # The week chart's labels: at least 12 px as drawn, whatever the screen.
     sizes = page.evaluate(
-        "[...document.querySelectorAll('svg.columns text')]"
+        "[...document.querySelectorAll('svg[aria-label^=\"Pendaftaran per minggu\"] text')]"
         ".map(t => t.getBoundingClientRect().height)"
     )
     assert len(sizes) == 24 and min(sizes) >= 12, sizes
