@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from enrolment.areas import WILAYAH_DIR
 from sync_server.models import Member, utcnow
+from sync_server.web.templating import STATIC
 from tests.conftest import person
 from tests.integration.conftest import Server
 from tests.integration.desk import Desk
@@ -134,7 +135,11 @@ def test_map_draws_every_kecamatan_coloured_by_its_coverage(server: Server) -> N
     assert f"{_num(OVERALL)}" in page and "dibagi rata" in page  # the rule is stated
 
     # Per desa: 254 areas, the planted village in its own band, its neighbours empty.
-    village_page = desk.get("/desk/?peta=desa").text
+    village = desk.get("/desk/?peta=desa")
+    # Page weight: 254 simplified outlines and the table come to ~35 KB on the wire.
+    assert village.headers.get("content-encoding") == "gzip"
+    assert village.num_bytes_downloaded < 80_000, village.num_bytes_downloaded
+    village_page = village.text
     vpaths = _paths(village_page)
     assert sorted(vpaths) == sorted(all_desa)
     assert vpaths[ONE_DESA][0] == "b2"
@@ -143,6 +148,21 @@ def test_map_draws_every_kecamatan_coloured_by_its_coverage(server: Server) -> N
     row = _row(village_page, ONE_DESA)
     target = _desa_target(ONE_DESA, all_desa)
     assert f"{_num(one)} {_num(target)} {_pct(100 * one / target)}" in row
+
+
+def test_the_bands_stay_in_order_printed_in_grey() -> None:
+    """The map's fills (desk.css) get darker band by band, each step visible in grey."""
+    css = (STATIC / "desk.css").read_text(encoding="utf-8")
+    fills = dict(re.findall(r"\.area\.(b[1-5]) \{ fill: (#[0-9a-f]{6}); \}", css))
+    assert sorted(fills) == ["b1", "b2", "b3", "b4", "b5"]
+    assert "url(#hatch-none)" in css  # b0, no member yet: hatched, not a colour
+
+    def grey(hex_colour: str) -> float:
+        r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+        return 0.299 * r + 0.587 * g + 0.114 * b  # what a greyscale printer keeps
+
+    greys = [grey(fills[f"b{i}"]) for i in range(1, 6)]
+    assert all(a - b >= 25 for a, b in zip(greys, greys[1:], strict=False)), greys
 
 
 def test_a_click_on_an_area_opens_its_figures(server: Server) -> None:
