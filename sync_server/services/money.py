@@ -49,10 +49,6 @@ class VillageMoney:
         """Twelve months of `fund`'s contributions."""
         return 12 * self.monthly.get(fund, 0)
 
-    def public_yearly(self) -> int:
-        """Twelve months of what the public budgets pay for this village."""
-        return sum(self.yearly(f) for f in PUBLIC_FUNDS)
-
     def other_members(self) -> int:
         """Members here paid by themselves, an employer or a payer not yet known."""
         return sum(n for f, n in self.members.items() if f not in PUBLIC_FUNDS)

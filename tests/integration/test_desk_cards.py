@@ -187,9 +187,11 @@ def test_print_revoke_reissue_and_reprint_list_from_the_desk(server: Server) -> 
 
     # The reprint list holds exactly the reissued card.
     today = datetime.now(UTC).date()
-    path = job_path(desk.post("/desk/cards/reprints", {"since": today.isoformat()}))
+    # Typed as the form asks, DD-MM-YYYY (ISO, above, is still understood).
+    path = job_path(desk.post("/desk/cards/reprints", {"since": f"{today:%d-%m-%Y}"}))
     page, _seen = wait_for_job(desk, path)
     assert "Selesai: 1 kartu, 1 halaman A4" in page
+    assert "Done: 1 card, 1 A4 page" in page  # not "1 cards", "1 A4 pages"
     r = download(desk, path)
     name = f"kartu-ulang-sejak-{today:%Y%m%d}-{today:%Y%m%d}.pdf"
     assert f'filename="{name}"' in r.headers["content-disposition"]
@@ -206,7 +208,7 @@ def test_print_revoke_reissue_and_reprint_list_from_the_desk(server: Server) -> 
     # A village batch: the 3 active cards, the revoked one not among them.
     path = job_path(desk.post("/desk/cards/batch", {"area": village}))
     page, _seen = wait_for_job(desk, path)
-    assert "Selesai: 3 kartu" in page
+    assert "Selesai: 3 kartu" in page and "Done: 3 cards, 1 A4 page<" in page
     claims, _pages = claims_on_page_one(server, download(desk, path).content)
     assert len(claims) == 3 and serial not in {c.serial for c in claims}
 
