@@ -18,6 +18,8 @@ from sync_server.services.spreadsheet_cells import safe_row
 
 #: Entries written before anyone is signed in, whose target names the account tried.
 _TRIED = ("login_failed", "login_locked", "password_change_failed")
+#: Details whose values are codes with a text in the catalogue: key -> the codes' prefix.
+_WORDED = {"reason": "audit_reason_", "role": "role_"}
 
 
 def audit(
@@ -77,8 +79,12 @@ def _who(e: AuditEntry) -> tuple[str, str]:
 
 
 def _detail(key: str, value: Any) -> tuple[str, str]:
-    if key == "reason" and f"audit_reason_{value}" in MESSAGES:
-        return key, " / ".join(texts(f"audit_reason_{value}"))
+    """One detail as the page shows it: known codes in words, lists as a plain list."""
+    code = f"{_WORDED[key]}{value}" if key in _WORDED else ""
+    if code in MESSAGES:
+        return key, " / ".join(texts(code))
+    if isinstance(value, list):
+        return key, ", ".join(str(v) for v in value) or "–"
     return key, str(value)
 
 

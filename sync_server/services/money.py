@@ -26,7 +26,8 @@ from sqlmodel import Session
 from enrolment.areas import village_label
 from enrolment.contributions import FUNDING_SOURCES, Rates, load_rates
 from enrolment.segments import DEFAULT_FUNDING
-from sync_server.models import Member, RetiredMember
+from sync_server.desk_format import to_wita
+from sync_server.models import Member, RetiredMember, utcnow
 
 #: Every source, public budgets first (the order of the page's table).
 PUBLIC_FUNDS = ("add", "dbhcht", "apbd")
@@ -97,7 +98,8 @@ class Money:
 
 def money(*, session: Session, today: date | None = None) -> Money:
     """Contributions by funding source and village; UMKM cash and conversions."""
-    today = today or date.today()
+    # Conversions fall due on Lombok's calendar, whatever the server's own time zone.
+    today = today or to_wita(utcnow()).date()
     result = Money([], {}, {})
     _by_fund(session, result)
     _startup_cash(session, result)

@@ -14,7 +14,7 @@ from enrolment.areas import kecamatan, villages
 from enrolment.messages import slashed, text
 from enrolment.segments import SEGMENT_NAMES, Segment
 from sync_server.dependencies import ReadSessionDep, SessionDep
-from sync_server.desk_format import parse_day
+from sync_server.desk_format import parse_day, to_wita
 from sync_server.models import utcnow
 from sync_server.request_limits import UPLOAD_FILE
 from sync_server.services.audit import audit, audit_csv, entry_view, recent_entries
@@ -109,7 +109,7 @@ def export_members_route(
         return _page(request, error=slashed("date_range_reversed"))
     flt = ExportFilter(segment, area, start, end)
     body, _rows = export_members(session=session, flt=flt, fmt=fmt, user=desk.user)
-    name = f"peserta-{utcnow():%Y%m%d-%H%M}.{fmt}"
+    name = f"peserta-{to_wita(utcnow()):%Y%m%d-%H%M}.{fmt}"  # the office's clock
     return Response(body, media_type=_MEDIA[fmt], headers=_download_headers(name))
 
 
@@ -151,5 +151,5 @@ def audit_download(desk: DeskDep, session: SessionDep) -> Response:
     """The whole audit log as CSV (the download itself is logged too)."""
     audit(session, desk.user, "export_audit")
     body = audit_csv(session=session).encode("utf-8-sig")
-    name = f"audit-{utcnow():%Y%m%d-%H%M}.csv"
+    name = f"audit-{to_wita(utcnow()):%Y%m%d-%H%M}.csv"
     return Response(body, media_type=_MEDIA["csv"], headers=_download_headers(name))
