@@ -1,7 +1,7 @@
 """The member card's QR code, drawn on the tablet so the card opens offline.
 
-Drawn with qrcode's pure-Python PyPNG writer, not Pillow: the tablet's runtime carries
-no Pillow (see pyproject.toml and README, "Build the APK").
+Drawn with qrcode's pure-Python PyPNG writer: a few kB of PNG, quick on a slow tablet
+(Pillow, on the tablet for reading QR codes, is not needed to write one).
 """
 
 from __future__ import annotations

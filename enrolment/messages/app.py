@@ -99,12 +99,48 @@ APP: dict[str, dict[str, str]] = {
     "verify_button": {"id": "Periksa kartu", "en": "Check a card"},
     "verify_title": {"id": "Periksa kartu peserta", "en": "Check a member card"},
     "verify_help": {
-        "id": "Pindai kode QR kartu, atau ketik/tempel isinya di bawah. Pemeriksaan memakai "
+        "id": "Pindai kode QR kartu (kamera tablet, atau pilih gambarnya), atau ketik/tempel "
+        "isinya di bawah. Pemeriksaan memakai "
         "kunci dari sinkronisasi terakhir, jadi bisa tanpa sinyal.",
-        "en": "Scan the card's QR code, or type/paste its text below. The check uses the keys "
+        "en": "Scan the card's QR code (tablet camera, or choose its picture), or type/paste "
+        "its text below. The check uses the keys "
         "from the last sync, so it works without signal.",
     },
     "verify_input": {"id": "Isi kode QR kartu", "en": "Card QR text"},
+    "scan_card": {"id": "Pindai QR kartu", "en": "Scan the card's QR"},
+    "scan_pairing": {"id": "Pindai QR pemasangan", "en": "Scan the pairing QR"},
+    "scan_file_help": {
+        "id": "Pilih foto atau tangkapan layar berisi kode QR.",
+        "en": "Choose a photo or screenshot showing the QR code.",
+    },
+    "scan_camera_help": {
+        "id": "Arahkan kamera ke kode QR sampai terlihat utuh dan jelas, lalu tekan Ambil gambar.",
+        "en": "Point the camera at the QR code until it shows whole and sharp, then tap "
+        "Take picture.",
+    },
+    "scan_take": {"id": "Ambil gambar", "en": "Take picture"},
+    "scan_reading": {"id": "Membaca kode QR…", "en": "Reading the QR code…"},
+    "scan_no_code": {
+        "id": "Tidak ada kode QR yang terbaca di gambar itu. Coba lagi: lebih dekat, terang, "
+        "tidak goyang.",
+        "en": "No QR code could be read in that picture. Try again: closer, brighter, steady.",
+    },
+    "scan_no_reader": {
+        "id": "Pembaca QR tidak tersedia di perangkat ini; ketik isi kode di bawah.",
+        "en": "No QR reader on this device; type the code's text below.",
+    },
+    "scan_no_camera": {
+        "id": "Kamera tidak bisa dibuka (izin kamera ditolak atau kamera dipakai aplikasi lain).",
+        "en": "The camera could not be opened (camera permission refused or in use).",
+    },
+    "scan_not_pairing": {
+        "id": "Kode QR ini bukan kode pemasangan. Pindai QR di halaman Tablet meja koordinator.",
+        "en": "This QR code is not a pairing code. Scan the QR on the desk's Tablet page.",
+    },
+    "scan_pairing_read": {
+        "id": "Alamat server dan kode pemasangan terisi dari QR.",
+        "en": "Server address and pairing code filled in from the QR.",
+    },
     "verify_run": {"id": "Periksa", "en": "Check"},
     "verdict_valid": {"id": "Kartu ASLI dan berlaku", "en": "Card is GENUINE and valid"},
     "verdict_not_genuine": {

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import flet as ft
 
+from enrolment.pairing_qr import read_pairing_payload
 from field_app import sync_client
 from field_app.features.sign_in import pin_problem
 from field_app.i18n import t
@@ -66,6 +67,17 @@ async def pair(session: Session, inputs: PairingInputs) -> None:
     )
     session.busy, inputs.pairing_code, inputs.pin, inputs.pin_again = False, "", "", ""
     session.show("home", t("paired_ok", session.lang))
+
+
+def fill_from_qr(session: Session, inputs: PairingInputs, text: str) -> None:
+    """Fill the address and the code from the desk's pairing QR (any other QR is named
+    for what it is not, and changes nothing)."""
+    found = read_pairing_payload(text)
+    if found is None:
+        session.message = t("scan_not_pairing", session.lang)
+        return
+    inputs.server_url, inputs.pairing_code = found.server, found.code
+    session.message = t("scan_pairing_read", session.lang)
 
 
 def asks_pin(session: Session) -> bool:

@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import flet as ft
 
-from field_app.features.pairing import DEFAULT_SERVER, PairingInputs, asks_pin, pair
+from field_app.features.pairing import (
+    DEFAULT_SERVER,
+    PairingInputs,
+    asks_pin,
+    fill_from_qr,
+    pair,
+)
 from field_app.i18n import t
 from field_app.server_address import check_server_address
 from field_app.session import Session
 from field_app.views.common import big_button, message_bar, page_frame, text_input
+from field_app.views.qr_scan_view import QrScanner
 from field_app.views.sign_in_view import pin_input
 
 
@@ -32,6 +39,9 @@ def PairView(session: Session) -> ft.Control:
     async def submit(e: ft.Event) -> None:
         await pair(session, inputs)
 
+    async def scanned(text: str) -> None:
+        fill_from_qr(session, inputs, text)
+
     # Only the definite problem while typing: "invalid" would flash at every keystroke.
     insecure = address.message(lang) if address.problem == "address_insecure" else None
     return page_frame(
@@ -40,6 +50,7 @@ def PairView(session: Session) -> ft.Control:
         lambda e: session.toggle_lang(),
         [
             ft.Text(t("pair_help", lang), size=16),
+            QrScanner(t("scan_pairing", lang), lang, scanned),
             text_input(
                 t("server_url", lang),
                 inputs.server_url,

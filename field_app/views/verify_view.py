@@ -14,6 +14,7 @@ from field_app.form import format_date
 from field_app.i18n import t
 from field_app.session import Session
 from field_app.views.common import big_button, page_frame, text_input
+from field_app.views.qr_scan_view import QrScanner
 
 _LOOK = {
     Verdict.VALID: (ft.Colors.GREEN_100, ft.Icons.VERIFIED),
@@ -62,12 +63,17 @@ def VerifyView(session: Session, checker: CardChecker, go_home: Callable[[], Non
     async def run(e: ft.Event) -> None:
         await checker.verify(qr.text)
 
+    async def scanned(text: str) -> None:
+        qr.set(text)
+        await checker.verify(text)
+
     return page_frame(
         t("verify_title", lang),
         t("switch_lang", lang),
         lambda e: session.toggle_lang(),
         [
             ft.Text(t("verify_help", lang), size=16),
+            QrScanner(t("scan_card", lang), lang, scanned),
             text_input(
                 t("verify_input", lang),
                 qr.text,

@@ -467,8 +467,7 @@ def _lock_members(session: Session, niks: set[str], created: set[str]) -> dict[s
     # Positional: id, nik and the identity columns (as _STATE_COLUMNS), then PROGRAMME.
     n = 2 + len(EDITABLE)
     members = {
-        r.nik: MemberState(*r[:n], programme=dict(zip(PROGRAMME, r[n:], strict=True)))
-        for r in rows
+        r.nik: MemberState(*r[:n], programme=dict(zip(PROGRAMME, r[n:], strict=True))) for r in rows
     }
     older = sorted(m.id for m in members.values() if m.nik not in created)
     owners = _owners(session, older)

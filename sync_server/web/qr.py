@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import qrcode
 import qrcode.image.svg
-
-
-def pairing_payload(server_url: str, code: str) -> str:
-    """What the pairing QR holds: the server address and the code, as compact JSON."""
-    return json.dumps({"server": server_url, "code": code}, separators=(",", ":"))
 
 
 def qr_svg(data: str, size_px: int = 240) -> str:

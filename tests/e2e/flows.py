@@ -127,3 +127,22 @@ def add_member(ui: FletPage, n: int, nik: str, name: str, relation: str) -> None
     ui.fill(f"NIK anggota {n}", nik)
     ui.fill(f"Nama anggota {n}", name)
     ui.pick(f"Hubungan anggota {n}", relation)
+
+
+def scan_picture(ui: FletPage, button: str, picture: bytes, kind: str = "image/png") -> None:
+    """Tap a scan button and choose `picture` in the file picker it opens (the browser
+    and desktop app read a QR from an image file; the Android app uses the camera)."""
+    with ui.page.expect_file_chooser(timeout=30_000) as chooser:
+        ui.click(button)
+    suffix = "png" if kind == "image/png" else "jpg"
+    chooser.value.set_files(files=[{"name": f"qr.{suffix}", "mimeType": kind, "buffer": picture}])
+
+
+def rendered_svg(ui: FletPage, svg: str) -> bytes:
+    """A PNG of an inline SVG (the desk's QR codes) as a browser draws it on screen."""
+    page = ui.page.context.new_page()
+    try:
+        page.set_content(f"<body style='margin:20px;background:#fff'>{svg}</body>")
+        return page.locator("svg").screenshot()
+    finally:
+        page.close()

@@ -5,7 +5,9 @@ in with their own PIN. At tablet (800 px) and phone (360 px) widths."""
 
 from __future__ import annotations
 
+from enrolment.pairing_qr import pairing_payload
 from field_app.store import Store
+from sync_server.web.qr import qr_svg
 from tests.conftest import nik_for, person
 from tests.e2e import flows
 from tests.live import FieldAppProcess, ServerProcess
@@ -31,7 +33,20 @@ def test_lock_refuse_a_wrong_pin_unlock_and_add_an_officer(tmp_path, tablet, pho
         ui.wait_text("Hubungkan tablet ke server")
         ui.wait_text("Ulangi PIN")
         ui.shot("pin-1-pair")
-        flows.pair(ui, server)
+        # Pairing by the QR the desk shows (as the browser draws the desk's SVG): a
+        # picture with no code, then a member card's link, change nothing.
+        flows.scan_picture(ui, "Pindai QR pemasangan", flows.rendered_svg(ui, "<svg/>"))
+        ui.wait_text("Tidak ada kode QR yang terbaca")
+        card_link = qr_svg("https://kartu.example/v/eyJrIjoiazEifQ.e30.YWJj")
+        flows.scan_picture(ui, "Pindai QR pemasangan", flows.rendered_svg(ui, card_link))
+        ui.wait_text("Kode QR ini bukan kode pemasangan")
+        desk_qr = qr_svg(pairing_payload(server.url, server.pairing_code()))
+        flows.scan_picture(ui, "Pindai QR pemasangan", flows.rendered_svg(ui, desk_qr))
+        ui.wait_text("Alamat server dan kode pemasangan terisi dari QR.")
+        ui.shot("pin-1-pair-scanned")  # pairing below proves the address and code arrived
+        flows.fill_officer(ui)
+        ui.click("Hubungkan")
+        ui.wait_text("Tablet terhubung.")
         ui.wait_text("Petugas: Lalu Petugas")
 
         ui.click("Pendaftaran baru")

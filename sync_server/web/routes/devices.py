@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
 from enrolment import areas
+from enrolment.pairing_qr import pairing_payload
 from sync_server.dependencies import SessionDep, SettingsDep
 from sync_server.services.audit import audit
 from sync_server.services.device_overview import device_rows, revoke_device
@@ -22,7 +23,7 @@ from sync_server.services.devices import (
 )
 from sync_server.web.deps import DeskDep, DeskPostDep
 from sync_server.web.errors import DeskError
-from sync_server.web.qr import pairing_payload, qr_svg
+from sync_server.web.qr import qr_svg
 from sync_server.web.templating import render
 
 router = APIRouter(prefix="/desk/devices", tags=["desk"], include_in_schema=False)
