@@ -18,6 +18,7 @@ import flet as ft
 from field_app import autosync, navigation
 from field_app.features.sign_in import IdleLock, idle_seconds
 from field_app.lifecycle import lifecycle_handler
+from field_app.platform_secret import adopt_platform_secret
 from field_app.state import AppState, data_dir
 from field_app.store import Store
 from field_app.views.app_view import App
@@ -41,6 +42,9 @@ def main(page: ft.Page) -> None:
     page.theme_mode = ft.ThemeMode.LIGHT
     page.padding = 0
     state = AppState(store=_shared_store())
+    # On Android the Keystore's secret joins the PIN in every officer's key (ms, before
+    # any PIN can be typed).
+    page.run_task(adopt_platform_secret, page, state.store)
     navigation.install(page, state)  # the back gesture walks the view stack
     page.render_views(App, state, state.session, state.flow)
     # Sync at start, in the background whenever records wait and the server answers,

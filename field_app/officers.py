@@ -41,9 +41,9 @@ How the app should use it:
   (`WrongPin.retry_after`, `WrongPin.failures`). A try during the wait raises
   `PinBlocked(retry_after)` without checking the PIN. A right PIN resets the count.
 
-What a PIN protects against: the file alone does not open without a PIN (and, once the
-app passes `platform_secret` from the Android Keystore via flet-secure-storage, not
-without that tablet's keystore either). Without the platform secret a 6-digit PIN is
+What a PIN protects against: the file alone does not open without a PIN, and on the
+Android app not without that tablet's Keystore either (`platform_secret`, from
+field_app/platform_secret.py). Without the platform secret (browser, desktop) a 6-digit PIN is
 one of a million: scrypt makes each guess cost ~0.2 s of a core and 32 MiB, which slows
 an offline attack on a copied file to days per core, not forever; the back-off guards
 only the app's own screen. Officer names are stored in the clear (the PIN screen lists
@@ -157,6 +157,13 @@ class OfficerAccess:
                 "SELECT officer_id, name, failures, blocked_until FROM officers ORDER BY name"
             ).fetchall()
         return [Officer(r[0], r[1], int(r[2]), float(r[3])) for r in rows]
+
+    def keystore_bound(self) -> bool:
+        """True if some officer's key needs the platform secret (so a keystore that has
+        lost its secret must never be given a new one: those keys would be lost)."""
+        with self._lock:
+            row = self._db.execute("SELECT 1 FROM officers WHERE platform=1 LIMIT 1").fetchone()
+        return row is not None
 
     def unlock_wait(self, officer_id: str) -> float:
         """Seconds before this officer's next PIN is checked (0: now)."""

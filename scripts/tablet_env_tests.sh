@@ -41,6 +41,7 @@ TESTS=(
   tests/unit/test_store_encryption.py
   tests/unit/test_sign_in.py
   tests/unit/test_qr_reading.py
+  tests/unit/test_platform_secret.py
   tests/unit/test_store_waiting.py
 )
 
