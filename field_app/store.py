@@ -79,7 +79,8 @@ class Store(ServerKnowledge, OfficerAccess, Drafts, SyncState):
 
     `vault`: open with this data key (it must be this file's, else WrongKey; a file
     without one adopts it). `platform_secret`: mixed into every officer's key (the
-    Android Keystore's: field_app/platform_secret.py). `clock`: for the PIN back-off (tests inject one).
+    Android Keystore's: field_app/platform_secret.py). `clock`: for the PIN back-off
+    (tests inject one).
     """
 
     def __init__(

@@ -6,7 +6,8 @@ distinct labels: the AES-GCM key for stored values, the HMAC key for NIK lookups
 check value (stored in the clear, so a wrong key is refused before it writes anything).
 The DEK itself is stored only wrapped (AES-GCM) under a key derived from one officer's
 PIN with scrypt and a per-officer salt, optionally mixed with a platform secret (the
-Android Keystore via flet-secure-storage: field_app/platform_secret.py). See field_app/officers.py for the API.
+Android Keystore via flet-secure-storage: field_app/platform_secret.py). See
+field_app/officers.py for the API.
 
 A sealed value is `01 | nonce (12) | ciphertext+tag`, its associated data
 `table.column.row-key`: a ciphertext moved to another row or column fails to open.
