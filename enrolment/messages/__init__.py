@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from enrolment.messages import api, app, cards, desk, names, problems
+from enrolment.messages import api, app, cards, desk, form_checks, holds, names, problems
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,8 @@ PARTS: tuple[Mapping[str, Entry], ...] = (
     api.API,
     cards.CARDS,
     desk.DESK,
+    form_checks.FORM_CHECKS,
+    holds.HOLDS,
 )
 
 MESSAGES: dict[str, dict[str, str]] = merge(*PARTS)

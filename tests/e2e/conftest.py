@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, need  # noqa: F401 (re-exported)
-from tests.live import OUTPUT
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, need, person  # noqa: F401 (re-exported)
+from tests.live import OUTPUT, ROOT, ServerProcess
 
 SCREENS = OUTPUT / "screens"
 
@@ -154,3 +158,34 @@ def phone(browser) -> Iterator[FletPage]:
     ctx = browser.new_context(viewport={"width": 360, "height": 800})
     yield FletPage(ctx.new_page(), "phone")
     ctx.close()
+
+
+DESK_PASSWORD = "sandi-koordinator-1"
+
+
+@pytest.fixture
+def desk_server(tmp_path: Path) -> Iterator[ServerProcess]:
+    """A live server with an administrator and a few enrolments, one of them a duplicate."""
+    srv = ServerProcess(tmp_path / "server").start()
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "sync_server", "create-admin", "koord", "--password-stdin"],
+            input=DESK_PASSWORD + "\n",
+            cwd=ROOT,
+            env=srv.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        token = srv.pair("Tablet Sakra")
+        people = [
+            person(1, name="Lalu Ahmad Fauzi"),
+            person(2, name="Lalu Ahmad Fauzy"),  # the same man, NIK mistyped
+            replace(person(3, name="Baiq Nurul", female=True, segment="village_official")),
+            replace(person(4, name="Inaq Rukiah", female=True), funding="dbhcht"),
+        ]
+        assert srv.push(token, people).status_code == 200
+        assert srv.push(token, [person(3, name="Baiq Nurul Aini", female=True)]).status_code == 200
+        yield srv
+    finally:
+        srv.stop()

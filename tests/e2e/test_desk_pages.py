@@ -6,47 +6,10 @@ Screenshots land in test-output/screens/desk-*.png.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from collections.abc import Iterator
-from dataclasses import replace
-from pathlib import Path
 
-import pytest
-
-from tests.conftest import person
+from tests.e2e.conftest import DESK_PASSWORD as PASSWORD
 from tests.e2e.conftest import SCREENS
-from tests.live import ROOT, ServerProcess
-
-PASSWORD = "sandi-koordinator-1"
-
-
-@pytest.fixture
-def desk_server(tmp_path: Path) -> Iterator[ServerProcess]:
-    """A live server with an administrator and a few enrolments, one of them a duplicate."""
-    srv = ServerProcess(tmp_path / "server").start()
-    try:
-        subprocess.run(
-            [sys.executable, "-m", "sync_server", "create-admin", "koord", "--password-stdin"],
-            input=PASSWORD + "\n",
-            cwd=ROOT,
-            env=srv.env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        token = srv.pair("Tablet Sakra")
-        people = [
-            person(1, name="Lalu Ahmad Fauzi"),
-            person(2, name="Lalu Ahmad Fauzy"),  # the same man, NIK mistyped
-            replace(person(3, name="Baiq Nurul", female=True, segment="village_official")),
-            replace(person(4, name="Inaq Rukiah", female=True), funding="dbhcht"),
-        ]
-        assert srv.push(token, people).status_code == 200
-        assert srv.push(token, [person(3, name="Baiq Nurul Aini", female=True)]).status_code == 200
-        yield srv
-    finally:
-        srv.stop()
+from tests.live import ServerProcess
 
 
 def test_desk_pages(browser, desk_server: ServerProcess) -> None:

@@ -9,18 +9,12 @@ Screenshots land in test-output/screens/desk-phone-*.png and desk-800-*.png.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import person
+from tests.e2e.conftest import DESK_PASSWORD as PASSWORD
 from tests.e2e.conftest import SCREENS
-from tests.live import ROOT, ServerProcess
-
-PASSWORD = "sandi-koordinator-1"
+from tests.live import ServerProcess
 
 # Every page a coordinator (an administrator here, so Akun too) can open by GET.
 PAGES = (
@@ -61,33 +55,6 @@ def _luminance(css: str) -> float:
 def _contrast(a: str, b: str) -> float:
     hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
     return (hi + 0.05) / (lo + 0.05)
-
-
-@pytest.fixture
-def desk_server(tmp_path: Path) -> Iterator[ServerProcess]:
-    """A live server with an administrator and a few enrolments."""
-    srv = ServerProcess(tmp_path / "server").start()
-    try:
-        subprocess.run(
-            [sys.executable, "-m", "sync_server", "create-admin", "koord", "--password-stdin"],
-            input=PASSWORD + "\n",
-            cwd=ROOT,
-            env=srv.env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        token = srv.pair("Tablet Sakra")
-        people = [
-            person(1, name="Lalu Ahmad Fauzi"),
-            person(2, name="Lalu Ahmad Fauzy"),  # a likely duplicate: the review page fills
-            person(3, name="Baiq Nurul", female=True, segment="village_official"),
-        ]
-        assert srv.push(token, people).status_code == 200
-        assert srv.push(token, [person(3, name="Baiq Nurul Aini", female=True)]).status_code == 200
-        yield srv
-    finally:
-        srv.stop()
 
 
 def _sign_in(page, base: str) -> None:
