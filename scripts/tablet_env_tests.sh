@@ -38,6 +38,7 @@ TESTS=(
   tests/unit/test_segment_schema.py
   tests/unit/test_vault.py
   tests/unit/test_officers.py
+  tests/unit/test_home_grouping.py
   tests/unit/test_store_encryption.py
   tests/unit/test_sign_in.py
   tests/unit/test_qr_reading.py

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from enrolment.messages import api, app, cards, desk, form_checks, holds, names, problems
+from enrolment.messages import api, app, cards, desk, form_checks, holds, home, names, problems
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,7 @@ PARTS: tuple[Mapping[str, Entry], ...] = (
     desk.DESK,
     form_checks.FORM_CHECKS,
     holds.HOLDS,
+    home.HOME,
 )
 
 MESSAGES: dict[str, dict[str, str]] = merge(*PARTS)

@@ -24,10 +24,6 @@ APP: dict[str, dict[str, str]] = {
     "new_enrolment": {"id": "Pendaftaran baru", "en": "New enrolment"},
     "sync_button": {"id": "Sinkronkan", "en": "Sync"},
     "syncing": {"id": "Mengirim… {sent} data, {kb} KB", "en": "Sending… {sent} records, {kb} KB"},
-    "sync_done": {
-        "id": "Sinkronisasi selesai: {accepted} diterima, {set_aside} perlu perhatian.",
-        "en": "Sync finished: {accepted} accepted, {set_aside} need attention.",
-    },
     "sync_nothing": {"id": "Tidak ada data yang perlu dikirim.", "en": "Nothing to send."},
     # The push went through but the pull after it did not: keys, revocations and review
     # outcomes are then not up to date, which the officer must know.

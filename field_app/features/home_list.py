@@ -40,6 +40,7 @@ class HomeList:
     village_filter: str = ""
     segment_filter: str = ""
     status_filter: str = ""  # "" | pending | sent | attention
+    filters_open: bool = False  # the village and segment filters shown (Saring)
 
     def __post_init__(self) -> None:
         self._list_loads = self._summary_loads = 0  # see reload()
@@ -119,6 +120,14 @@ class HomeList:
         setattr(self, f"{name}_filter", value)
         await self.reload(summary=False)
 
+    def toggle_filters(self) -> None:
+        """Show or hide the village and segment filters (hidden, home fits a phone)."""
+        self.filters_open = not self.filters_open
+
+    def filtering(self) -> bool:
+        """True when a village or segment filter narrows the list."""
+        return bool(self.village_filter or self.segment_filter)
+
     async def discard_draft(self, draft: Draft) -> None:
         """Throw an unfinished form away."""
         await asyncio.to_thread(self.store.delete_draft, draft.draft_id)
@@ -127,3 +136,25 @@ class HomeList:
     def has_pending(self) -> bool:
         """True while records wait to be sent."""
         return self.counts.get(Status.PENDING, 0) > 0
+
+
+def grouped(records: list[StoredEnrolment]) -> list[list[StoredEnrolment]]:
+    """The list's records with each household's together: groups in the order their
+    first record is listed (newest first), a household's head (by KK relation; else its
+    anchor record) first, then its other members in the order they were added. A record
+    without a household is a group of one."""
+    groups: dict[str, list[tuple[int, StoredEnrolment]]] = {}
+    for index, item in enumerate(records):
+        household = item.record.household
+        key = household.head if household is not None else item.record.client_id
+        groups.setdefault(key, []).append((index, item))
+
+    def rank(entry: tuple[int, StoredEnrolment]) -> tuple[bool, bool, int]:
+        index, item = entry
+        household = item.record.household
+        if household is None:
+            return (False, False, 0)
+        # Newest first in the list, so a higher index was added earlier.
+        return (household.relation != "head", item.record.client_id != household.head, -index)
+
+    return [[item for _, item in sorted(members, key=rank)] for members in groups.values()]

@@ -11,6 +11,8 @@ from field_app import sync_client
 from field_app.features.home_list import HomeList
 from field_app.i18n import t
 from field_app.session import Session
+from field_app.store import Status
+from field_app.sync_client import SyncReport
 
 
 class SyncStatus:
@@ -19,6 +21,7 @@ class SyncStatus:
     def __init__(self, session: Session, home: HomeList):
         self.session, self.home = session, home
         self._lock = asyncio.Lock()
+        self._delivered: SyncReport | None = None  # the last sending's report, to say
 
     @property
     def running(self) -> bool:
@@ -47,11 +50,32 @@ class SyncStatus:
             if not quiet:
                 session.busy = True
                 session.message = t("syncing", session.lang, sent=0, kb=0)
+            self._delivered = None
             try:
                 return await self._sync_once(quiet)
             finally:
                 session.busy = False
                 await self.home.reload()
+                self._say_totals()
+
+    def _say_totals(self) -> None:
+        """What this sending did, and the totals the counters beside it now show: read
+        after home reloaded, so the line and the counters are the same store's state
+        (earlier records set aside still count under "perlu perhatian")."""
+        report, session = self._delivered, self.session
+        if report is None:
+            return
+        counts = self.home.counts
+        pull = f" {t('pull_failed', session.lang)}" if report.pull_error else ""
+        session.message = t(
+            "sync_done_totals",
+            session.lang,
+            accepted=report.accepted,
+            set_aside=report.set_aside,
+            sent=counts.get(Status.SENT, 0),
+            attention=sum(counts.get(s, 0) for s in Status.ATTENTION),
+            pending=counts.get(Status.PENDING, 0),
+        ) + pull
 
     async def _sync_once(self, quiet: bool) -> bool:
         session = self.session
@@ -69,12 +93,11 @@ class SyncStatus:
             elif not quiet or exc.kind == "unauthorized":
                 session.message = t(f"err_{exc.kind}", session.lang)
             return False
-        if report.sent or not quiet or report.pull_error:
-            session.message = (
-                t("sync_done", session.lang, accepted=report.accepted, set_aside=report.set_aside)
-                if report.sent
-                else t("sync_nothing", session.lang)
-            )
+        if report.sent:
+            self._delivered = report  # said once home has reloaded (_say_totals)
+            return not report.pull_error
+        if not quiet or report.pull_error:
+            session.message = t("sync_nothing", session.lang)
         if report.pull_error:
             session.message = f"{session.message} {t('pull_failed', session.lang)}"
         return not report.pull_error

@@ -81,15 +81,24 @@ class FletPage:
         self.reveal(self.page.get_by_role(role, name=name, exact=True)).click()
 
     def pick(self, label: str, option: str) -> None:
-        """Open the dropdown labelled `label` and choose `option`."""
+        """Open the dropdown labelled `label` and choose `option`.
+
+        The menu may open clipped (a field low on a 360 px screen) and Flutter leaves
+        the options out of view out of the semantics tree, so after opening, the
+        option's text is typed into the (filtering) box: it then heads the menu."""
         choice = self.page.get_by_role("button", name=option, exact=True)
         for _ in range(3):
             self.reveal(self.textbox(label)).click()
             try:
                 choice.first.wait_for(state="visible", timeout=4000)
-            except Exception:  # the tap landed while the layout moved: tap again
-                self.page.keyboard.press("Escape")
-                continue
+            except Exception:
+                self.page.keyboard.press("Control+A")
+                self.page.keyboard.type(option)
+                try:
+                    choice.first.wait_for(state="visible", timeout=8000)
+                except Exception:  # the tap landed while the layout moved: tap again
+                    self.page.keyboard.press("Escape")
+                    continue
             choice.first.click()
             return
         self.shot("failure")
@@ -180,7 +189,7 @@ def desk_server(tmp_path: Path) -> Iterator[ServerProcess]:
         token = srv.pair("Tablet Sakra")
         people = [
             person(1, name="Lalu Ahmad Fauzi"),
-            person(2, name="Lalu Ahmad Fauzy"),  # the same man, NIK mistyped
+            person(2, name="Lalu Ahmad Fauzy"),  # the same man, NIK mistyped: held
             replace(person(3, name="Baiq Nurul", female=True, segment="village_official")),
             replace(person(4, name="Inaq Rukiah", female=True), funding="dbhcht"),
         ]

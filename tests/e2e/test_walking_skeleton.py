@@ -117,7 +117,10 @@ def test_enrol_offline_sync_and_verify_card(tmp_path, tablet, phone):
         ui.click("Sinkronkan")
         ui.wait_text("Sinkronisasi selesai: 1 diterima")
         ui.wait_text("No. peserta: LT0000001")
-        assert "belum terkirim" not in ui.visible_text()
+        # The line gives the totals the counters beside it show.
+        ui.wait_text("Sekarang 1 terkirim, 0 perlu perhatian, 0 belum terkirim.")
+        ui.page.get_by_role("button", name="1 Terkirim", exact=True).wait_for()
+        ui.page.get_by_role("button", name="0 Belum terkirim", exact=True).wait_for()
         ui.wait_gone("menunggu dikirim")  # nothing waits any more
         ui.shot("4-synced")
 

@@ -1,0 +1,20 @@
+"""The tablet's home screen: the list's household groups, the filter toggle and what a
+finished sync says (totals, so it agrees with the counters beside it)."""
+
+from __future__ import annotations
+
+HOME: dict[str, dict[str, str]] = {
+    "household_group": {
+        "id": "Keluarga · KK {kk} · {n} orang",
+        "en": "Household · KK {kk} · {n} people",
+    },
+    "filters_button": {"id": "Saring", "en": "Filter"},
+    "filters_button_on": {"id": "Saring ({n})", "en": "Filter ({n})"},
+    "sync_done_totals": {
+        "id": "Sinkronisasi selesai: {accepted} diterima, {set_aside} perlu perhatian dari"
+        " kiriman ini. Sekarang {sent} terkirim, {attention} perlu perhatian, {pending}"
+        " belum terkirim.",
+        "en": "Sync finished: {accepted} accepted, {set_aside} need attention of this"
+        " sending. Now {sent} sent, {attention} need attention, {pending} not sent.",
+    },
+}
