@@ -67,15 +67,18 @@ class SyncStatus:
             return
         counts = self.home.counts
         pull = f" {t('pull_failed', session.lang)}" if report.pull_error else ""
-        session.message = t(
-            "sync_done_totals",
-            session.lang,
-            accepted=report.accepted,
-            set_aside=report.set_aside,
-            sent=counts.get(Status.SENT, 0),
-            attention=sum(counts.get(s, 0) for s in Status.ATTENTION),
-            pending=counts.get(Status.PENDING, 0),
-        ) + pull
+        session.message = (
+            t(
+                "sync_done_totals",
+                session.lang,
+                accepted=report.accepted,
+                set_aside=report.set_aside,
+                sent=counts.get(Status.SENT, 0),
+                attention=sum(counts.get(s, 0) for s in Status.ATTENTION),
+                pending=counts.get(Status.PENDING, 0),
+            )
+            + pull
+        )
 
     async def _sync_once(self, quiet: bool) -> bool:
         session = self.session
