@@ -83,19 +83,21 @@ class FletPage:
     def pick(self, label: str, option: str) -> None:
         """Open the dropdown labelled `label` and choose `option`.
 
-        The menu may open clipped (a field low on a 360 px screen) and Flutter leaves
-        the options out of view out of the semantics tree, so after opening, the
-        option's text is typed into the (filtering) box: it then heads the menu."""
+        At 360 px the home segment filter's eight options all show (the menu opens above
+        the field). On a loaded machine the menu can take seconds to appear: wait for
+        the option itself; if it is still missing (a menu opened clipped, whose options
+        out of view Flutter leaves out of the semantics tree), type its text into the
+        filtering box, which brings it to the top."""
         choice = self.page.get_by_role("button", name=option, exact=True)
         for _ in range(3):
             self.reveal(self.textbox(label)).click()
             try:
-                choice.first.wait_for(state="visible", timeout=4000)
+                choice.first.wait_for(state="visible", timeout=10_000)
             except Exception:
                 self.page.keyboard.press("Control+A")
                 self.page.keyboard.type(option)
                 try:
-                    choice.first.wait_for(state="visible", timeout=8000)
+                    choice.first.wait_for(state="visible", timeout=10_000)
                 except Exception:  # the tap landed while the layout moved: tap again
                     self.page.keyboard.press("Escape")
                     continue
