@@ -23,6 +23,8 @@ class Session:
     # sign_in | pair | home | form | consent | card | verify | add_officer (navigation.py)
     screen: str = "home"
     message: str = ""  # the last action's outcome, shown under the buttons
+    # How it is shown: error (red), warning (amber), success (green) or info.
+    message_kind: str = "info"
     busy: bool = False  # pairing or a tapped sync under way
 
     def __post_init__(self) -> None:
@@ -45,8 +47,14 @@ class Session:
     def toggle_lang(self) -> None:
         """Switch between Bahasa Indonesia and English."""
         self.lang = "en" if self.lang == "id" else "id"
-        self.message = ""
+        self.say("")
 
-    def show(self, screen: str, message: str = "") -> None:
+    def say(self, message: str, kind: str = "info") -> None:
+        """Put `message` on the status line, shown as `kind` (error, warning, success,
+        info)."""
+        self.message, self.message_kind = message, kind
+
+    def show(self, screen: str, message: str = "", kind: str = "info") -> None:
         """Go to `screen` with `message` on its status line."""
-        self.screen, self.message = screen, message
+        self.screen = screen
+        self.say(message, kind)

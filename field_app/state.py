@@ -126,7 +126,9 @@ class AppState:
             return
         await self.home.reload()
         paired = self.store.has_setting("device_token")
-        self.session.show("home" if paired else "pair", t("signed_in", lang, name=officer.name))
+        self.session.show(
+            "home" if paired else "pair", t("signed_in", lang, name=officer.name), "success"
+        )
         if self.wake is not None:
             self.wake.set()
 
@@ -145,7 +147,7 @@ class AppState:
             return
         await self.home.reload()
         done = "pin_set" if first else "officer_added"
-        self.session.show("home", t(done, lang, name=officer.name))
+        self.session.show("home", t(done, lang, name=officer.name), "success")
 
 
 def data_dir() -> str:

@@ -43,9 +43,10 @@ async def pair(session: Session, inputs: PairingInputs) -> None:
     address = check_server_address(inputs.server_url)
     problem = address.message(session.lang) if not address.ok else _pin_problem(session, inputs)
     if problem:
-        session.message = problem
+        session.say(problem, "error")
         return
-    session.busy, session.message = True, t("pairing", session.lang)
+    session.busy = True
+    session.say(t("pairing", session.lang))
     officer = inputs.officer.strip()
     device_name = f"{officer or 'tablet'} ({platform.node() or 'android'})"
     try:
@@ -53,7 +54,8 @@ async def pair(session: Session, inputs: PairingInputs) -> None:
             sync_client.pair, address.url, inputs.pairing_code, device_name, officer
         )
     except sync_client.SyncError as exc:
-        session.busy, session.message = False, _pairing_error(exc, session.lang)
+        session.busy = False
+        session.say(_pairing_error(exc, session.lang), "error")
         return
     if not session.store.protected:
         # The first officer creates the data key: the token below is written sealed.
@@ -66,7 +68,7 @@ async def pair(session: Session, inputs: PairingInputs) -> None:
         officer=officer,
     )
     session.busy, inputs.pairing_code, inputs.pin, inputs.pin_again = False, "", "", ""
-    session.show("home", t("paired_ok", session.lang))
+    session.show("home", t("paired_ok", session.lang), "success")
 
 
 def fill_from_qr(session: Session, inputs: PairingInputs, text: str) -> None:
@@ -74,10 +76,10 @@ def fill_from_qr(session: Session, inputs: PairingInputs, text: str) -> None:
     for what it is not, and changes nothing)."""
     found = read_pairing_payload(text)
     if found is None:
-        session.message = t("scan_not_pairing", session.lang)
+        session.say(t("scan_not_pairing", session.lang), "error")
         return
     inputs.server_url, inputs.pairing_code = found.server, found.code
-    session.message = t("scan_pairing_read", session.lang)
+    session.say(t("scan_pairing_read", session.lang), "success")
 
 
 def asks_pin(session: Session) -> bool:

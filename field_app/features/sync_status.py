@@ -49,7 +49,7 @@ class SyncStatus:
         async with self._lock:
             if not quiet:
                 session.busy = True
-                session.message = t("syncing", session.lang, sent=0, kb=0)
+                session.say(t("syncing", session.lang, sent=0, kb=0))
             self._delivered = None
             try:
                 return await self._sync_once(quiet)
@@ -67,17 +67,19 @@ class SyncStatus:
             return
         counts = self.home.counts
         pull = f" {t('pull_failed', session.lang)}" if report.pull_error else ""
-        session.message = (
+        attention = sum(counts.get(s, 0) for s in Status.ATTENTION)
+        session.say(
             t(
                 "sync_done_totals",
                 session.lang,
                 accepted=report.accepted,
                 set_aside=report.set_aside,
                 sent=counts.get(Status.SENT, 0),
-                attention=sum(counts.get(s, 0) for s in Status.ATTENTION),
+                attention=attention,
                 pending=counts.get(Status.PENDING, 0),
             )
-            + pull
+            + pull,
+            "warning" if report.set_aside or report.pull_error else "success",
         )
 
     async def _sync_once(self, quiet: bool) -> bool:
@@ -86,21 +88,23 @@ class SyncStatus:
 
         def progress(sent: int, nbytes: int) -> None:
             msg = t("syncing", session.lang, sent=sent, kb=round(nbytes / 1024, 1))
-            loop.call_soon_threadsafe(setattr, session, "message", msg)
+            loop.call_soon_threadsafe(session.say, msg)
 
         try:
             report = await asyncio.to_thread(sync_client.sync, session.store, progress)
         except sync_client.SyncError as exc:
             if exc.kind == "revoked":  # its data is wiped: pair again to send the rest
-                session.show("pair", t("err_revoked", session.lang))
+                session.show("pair", t("err_revoked", session.lang), "error")
             elif not quiet or exc.kind == "unauthorized":
-                session.message = t(f"err_{exc.kind}", session.lang)
+                # Out of reach is the village's normal state (the records wait here): amber.
+                kind = "warning" if exc.kind == "unreachable" else "error"
+                session.say(t(f"err_{exc.kind}", session.lang), kind)
             return False
         if report.sent:
             self._delivered = report  # said once home has reloaded (_say_totals)
             return not report.pull_error
         if not quiet or report.pull_error:
-            session.message = t("sync_nothing", session.lang)
+            session.say(t("sync_nothing", session.lang))
         if report.pull_error:
-            session.message = f"{session.message} {t('pull_failed', session.lang)}"
+            session.say(f"{session.message} {t('pull_failed', session.lang)}", "warning")
         return not report.pull_error
