@@ -5,7 +5,7 @@ real reply from, say, a captive portal's HTML page that also answered 200.
 Revision 2 of the app adds, within proto 1 (an older app ignores extra keys, and
 the server sends the newer outcomes only to a tablet that says `"rev": 2`):
 the `superseded` outcome, the server identity `srv` in every reply, and `b`, a
-digest binding a push reply to the batch it answers.
+digest binding a push reply to the batch it answers; revision 3 the `held` outcome.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from enrolment.text_rules import find_bad_character
 
 PROTO = 1
 #: The app revision this code speaks (see the module docstring).
-REVISION = 2
+REVISION = 3
 MAX_BATCH = 500
 
 PAIR_PATH = "/api/v1/devices/pair"
@@ -45,6 +45,7 @@ class Outcome(StrEnum):
     # A newer version of this record from this tablet was received first: this one
     # changed nothing, and the tablet (which holds the newer one) treats it as delivered.
     SUPERSEDED = "superseded"
+    HELD = "held"  # likely a member's duplicate under another NIK: the coordinator decides
 
 
 #: Outcomes after which the tablet may consider the record delivered.

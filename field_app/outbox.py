@@ -3,7 +3,8 @@
 Every saved record is pending until the server gives a definite outcome for that
 exact version. Rejected and conflicting records are set aside (they never block
 the queue and are not resent) until the officer corrects them, which makes a new
-version that is pending again.
+version that is pending again. A held record (a likely duplicate) is set aside the
+same way until the coordinator's decision arrives at a pull.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ _STATUS = {
     Outcome.SUPERSEDED: Status.SENT,
     Outcome.CONFLICT: Status.CONFLICT,
     Outcome.REJECTED: Status.REJECTED,
+    # Delivered and waiting for the coordinator: set aside with its reason, not resent.
+    Outcome.HELD: Status.HELD,
 }
 
 

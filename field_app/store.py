@@ -58,7 +58,10 @@ class Status:
     SENT = "sent"  # accepted: has a member number and card
     CONFLICT = "conflict"  # NIK known with another identity: coordinator reviews
     REJECTED = "rejected"  # server found it invalid: officer must correct
-    ATTENTION = (CONFLICT, REJECTED)  # what the officer must look at ("perlu perhatian")
+    # Delivered, but held as a likely duplicate of a member: the coordinator releases or
+    # merges it (the tablet learns which at a pull); never resent, never dropped.
+    HELD = "held"
+    ATTENTION = (CONFLICT, REJECTED, HELD)  # what the officer must look at ("perlu perhatian")
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,9 @@ class Settings:
     # How long a tablet keeps records the server accepted (UU PDP minimisation): told to
     # tablets at every pull; 0 keeps them forever.
     tablet_keep_days: int = 90
+    # Hold a record whose NIK is new but that resembles a member (services/ingest_hold.py).
+    # HOLD_LOOKALIKES=0 turns it off: only for measuring its cost (bench.ingest).
+    hold_lookalikes: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -54,7 +57,16 @@ class Settings:
         keep = int(env.get("TABLET_KEEP_DAYS") or 90)
         if keep < 0:
             raise ValueError("TABLET_KEEP_DAYS must be 0 (keep) or more")
-        return cls(data_dir, database_url, base_url, secret, years, tablet_keep_days=keep)
+        hold = (env.get("HOLD_LOOKALIKES") or "1").strip() not in ("0", "false", "no")
+        return cls(
+            data_dir,
+            database_url,
+            base_url,
+            secret,
+            years,
+            tablet_keep_days=keep,
+            hold_lookalikes=hold,
+        )
 
 
 def _make_private_dir(path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 
@@ -35,6 +36,18 @@ def nik_for(
     return f"5203{kecamatan}{dd:02d}{month:02d}{year % 100:02d}{serial:04d}"
 
 
+_CONSONANTS = "bcdfghjklmnprstwyz"
+
+
+def person_name(serial: int) -> str:
+    """A name of its own for test person `serial`: "Orang Uji" and a word made from the
+    serial's hash. People of the default birth date, sex and village must not resemble
+    each other, or ingest holds them as likely duplicates (services/ingest_hold.py)."""
+    digest = hashlib.sha256(str(serial).encode()).digest()
+    letters = [_CONSONANTS[b % len(_CONSONANTS)] for b in digest[:16]]
+    return "Orang Uji " + "".join(letters).capitalize()
+
+
 def person(
     serial: int = 1,
     *,
@@ -49,7 +62,7 @@ def person(
     segment: str = "tobacco_farmer",
 ) -> Enrolment:
     """A valid enrolment for test person number `serial`."""
-    full_name = name or f"Orang Uji {serial}"
+    full_name = name or person_name(serial)
     return Enrolment(
         client_id=client_id or new_client_id(),
         version=version,

@@ -9,7 +9,9 @@ so blocking loses little (the bench measures recall on planted pairs).
 
 Found pairs are stored as review items of kind `possible_duplicate` on the earlier
 member, pointing at the submission that created the later one; a pair is never
-proposed twice, whatever was decided about it.
+proposed twice, whatever was decided about it. Since issue 13 ingest holds a likely
+duplicate before it becomes a member (`ingest_hold.py`); the scan remains for members
+made before that, and for pairs an edit makes alike later.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from sqlmodel import Session
 
 from sync_server.models import Member, RetiredMember, ReviewItem, Submission, User, utcnow
 from sync_server.services.audit import audit
+from sync_server.services.ingest_hold import HELD_DUPLICATE
 
 POSSIBLE_DUPLICATE = "possible_duplicate"
 #: Name similarity (0–100) from which two block-mates are proposed. 85 keeps one- or
@@ -143,12 +146,13 @@ def store_candidates(session: Session, candidates: list[Candidate]) -> int:
                 .group_by(subs.c.member_id)
             ).all()
         )
-    # Pairs proposed before, in any status: (a, b) through the submission's member.
+    # Pairs proposed before, in any status: (a, b) through the submission's member; a
+    # record held at ingest and released counts (the coordinator said: two people).
     seen = set(
         session.execute(
             sa.select(items.c.member_id, subs.c.member_id)
             .select_from(items.join(subs, subs.c.id == items.c.submission_id))
-            .where(items.c.kind == POSSIBLE_DUPLICATE)
+            .where(items.c.kind.in_((POSSIBLE_DUPLICATE, HELD_DUPLICATE)))
         ).all()
     )
     now = utcnow()

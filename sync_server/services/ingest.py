@@ -13,7 +13,10 @@ section of docs/protocol.md). In order:
 2. touch the device row (serialises one tablet's concurrent pushes) and read the
    submissions already stored for the batch's client ids: repeats, and the earlier
    accepted versions that make a record an *edit*;
-3. INSERT … ON CONFLICT (nik) DO NOTHING every NIK in NIK order, then SELECT those
+3. hold the records whose NIK is new but that resemble a member (same birth date and
+   sex, similar name, same village or kecamatan: `ingest_hold.py`): no member for
+   them, outcome `held`, a `held_duplicate` review;
+   INSERT … ON CONFLICT (nik) DO NOTHING every other NIK in NIK order, then SELECT those
    members FOR NO KEY UPDATE in NIK order: two batches therefore wait for each
    other's rows in one global order and cannot deadlock on PostgreSQL, and
    concurrent pushes of one NIK still make one member; a new member takes its
@@ -72,9 +75,21 @@ from sync_server.services.ingest_decision import (
     Decisions,
     MemberState,
     Prior,
+    Review,
+    Verdict,
     decide,
 )
+from sync_server.services.ingest_hold import (
+    HELD_DUPLICATE,
+    Known,
+    Resemblance,
+    block_of,
+    held_problem,
+    load_block,
+    lock_blocks,
+)
 from sync_server.services.members import member_number
+from sync_server.services.name_match import tokens
 from sync_server.services.server_identity import explicit_ids
 from sync_server.services.signing import Signer
 
@@ -127,14 +142,17 @@ def push(
     signer: Signer,
     valid_years: int,
     today: date | None = None,
+    hold: bool = True,
 ) -> list[RecordResult]:
     """Ingest one batch of wire records and commit; results come in input order.
 
     A failure that is no database outage sets aside only the records it concerns:
     the batch is halved and each half ingested on its own, down to single records.
+    `hold`: hold likely duplicates (`ingest_hold`); off only to measure its cost.
     """
     assert device.id is not None
-    return _isolating(session, device.id, records, signer, valid_years, today or utcnow().date())
+    day = today or utcnow().date()
+    return _isolating(session, device.id, records, signer, valid_years, day, hold)
 
 
 def _isolating(
@@ -144,9 +162,10 @@ def _isolating(
     signer: Signer,
     valid_years: int,
     today: date,
+    hold: bool = True,
 ) -> list[RecordResult]:
     try:
-        return _push_batch(session, device_id, records, signer, valid_years, today)
+        return _push_batch(session, device_id, records, signer, valid_years, today, hold)
     except _OUTAGES:
         session.rollback()
         raise
@@ -154,8 +173,8 @@ def _isolating(
         session.rollback()
         if len(records) > 1:
             mid = len(records) // 2
-            first = _isolating(session, device_id, records[:mid], signer, valid_years, today)
-            rest = _isolating(session, device_id, records[mid:], signer, valid_years, today)
+            first = _isolating(session, device_id, records[:mid], signer, valid_years, today, hold)
+            rest = _isolating(session, device_id, records[mid:], signer, valid_years, today, hold)
             return first + rest
         # No NIK or name in the log: the exception's type and the record's key only.
         cid, ver = _wire_key(records[0])
@@ -170,6 +189,7 @@ def _push_batch(
     signer: Signer,
     valid_years: int,
     today: date,
+    hold: bool = True,
 ) -> list[RecordResult]:
     """The whole set-based ingest of one batch (see the module docstring)."""
     results: list[RecordResult | None] = [None] * len(records)
@@ -183,7 +203,7 @@ def _push_batch(
     stored = _stored_submissions(session, device_id, sorted({cid for cid, _ in first}))
     repeats = [it for key, it in first.items() if key[1] in stored.get(key[0], {})]
     fresh = [it for key, it in first.items() if key[1] not in stored.get(key[0], {})]
-    members, decisions = _decide(session, device_id, fresh, stored)
+    members, decisions = _decide(session, device_id, fresh, stored, hold)
     cards = _write(session, device_id, fresh, members, decisions, signer, valid_years, today)
     carded = _answer(results, fresh, repeats + again, stored, first)
     missing = sorted({m for _, _, m in carded} - set(cards))
@@ -209,7 +229,11 @@ def _push_batch(
 
 
 def _decide(
-    session: Session, device_id: int, fresh: list[_Item], stored: dict[str, dict[int, _Stored]]
+    session: Session,
+    device_id: int,
+    fresh: list[_Item],
+    stored: dict[str, dict[int, _Stored]],
+    hold: bool = True,
 ) -> tuple[dict[str, MemberState], Decisions]:
     """Create missing members, lock every member the batch touches (in NIK order), and
     decide each fresh record against them; outcomes are set on the items."""
@@ -217,14 +241,23 @@ def _decide(
         (it for it in fresh if not it.problems),
         key=lambda it: (it.record.version, it.record.nik, it.record.client_id),
     )
+    held = _holds(session, valid, stored) if hold else {}
     creator: dict[str, _Item] = {}
     for it in valid:
-        creator.setdefault(it.record.nik, it)
+        if it.index not in held:
+            creator.setdefault(it.record.nik, it)
     created = _insert_members(session, [creator[nik] for nik in sorted(creator)])
-    members = _lock_members(session, set(creator) | _referred_niks(session, stored), created)
+    resembled = {r.nik for r in held.values()}
+    members = _lock_members(
+        session, set(creator) | resembled | _referred_niks(session, stored), created
+    )
     decisions = decide(
         device_id=device_id,
-        candidates=[Candidate(it.index, it.record, it.birth) for it in valid if it.birth],
+        candidates=[
+            Candidate(it.index, it.record, it.birth)
+            for it in valid
+            if it.birth and it.index not in held
+        ],
         priors={
             cid: {v: Prior(v, s.outcome, s.member_id) for v, s in versions.items()}
             for cid, versions in stored.items()
@@ -232,8 +265,70 @@ def _decide(
         members=members,
         creators={nik: it.index for nik, it in creator.items() if nik in created},
     )
+    _add_holds(decisions, held, members)
     _apply_verdicts(fresh, decisions)
     return members, decisions
+
+
+def _add_holds(
+    decisions: Decisions, held: dict[int, Resemblance], members: dict[str, MemberState]
+) -> None:
+    """Held: no member, no card; the review hangs on the member each resembles."""
+    for index, res in held.items():
+        member_id = members[res.nik].id
+        answer = [held_problem(res).to_wire()]
+        decisions.verdicts[index] = Verdict(Outcome.HELD, None, answer)
+        decisions.reviews.append(Review(member_id, index, HELD_DUPLICATE, res.fields()))
+
+
+def _new_people(
+    session: Session, valid: list[_Item], stored: dict[str, dict[int, _Stored]]
+) -> list[_Item]:
+    """The valid records whose NIK is no member yet (not superseded ones)."""
+    niks = sorted({it.record.nik for it in valid})
+    known = set(session.scalars(sa.select(_MEMBERS.c.nik).where(_MEMBERS.c.nik.in_(niks))))
+    return [
+        it
+        for it in valid
+        if it.birth
+        and it.record.nik not in known
+        and not any(v > it.record.version for v in stored.get(it.record.client_id, {}))
+    ]
+
+
+def _own_members(versions: dict[int, _Stored]) -> frozenset[int]:
+    """The members earlier versions of a record went into (never its look-alikes)."""
+    return frozenset(
+        s.member_id for s in versions.values() if s.outcome in ACCEPTED and s.member_id is not None
+    )
+
+
+def _holds(
+    session: Session, valid: list[_Item], stored: dict[str, dict[int, _Stored]]
+) -> dict[int, Resemblance]:
+    """The records (by batch index) held as likely duplicates: those whose NIK is no
+    member yet and that resemble a member, or a record before them in this batch that
+    becomes one (`ingest_hold`)."""
+    new = _new_people(session, valid, stored)
+    if not new:
+        return {}
+    blocks = {block_of(it.record, it.birth) for it in new if it.birth}
+    lock_blocks(session, blocks)
+    lookalikes = load_block(session, blocks)
+    held: dict[int, Resemblance] = {}
+    makers: set[str] = set()
+    for it in new:
+        assert it.birth is not None
+        rec = it.record
+        found = lookalikes.find(rec, it.birth, _own_members(stored.get(rec.client_id, {})))
+        if found is not None:
+            held[it.index] = found
+        elif rec.nik not in makers:
+            makers.add(rec.nik)
+            words = tuple(tokens(rec.full_name))
+            person = Known(None, rec.nik, words, rec.village_code, rec.client_id)
+            lookalikes.add(block_of(rec, it.birth), person)
+    return held
 
 
 def _apply_verdicts(fresh: list[_Item], decisions: Decisions) -> None:

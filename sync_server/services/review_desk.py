@@ -13,6 +13,9 @@ Decisions and what the tablets learn (through `changes`, at their next pull):
 - contact_update (member M, submission S from a device that did not create M, with
   another phone or village): *merge* takes S's phone and village into M (a new
   village is printed, so the card is reissued); *reject* keeps M as it is.
+- held_duplicate (member M, submission S held at ingest, no member yet): *keep*
+  releases S as a new member, *merge* accepts S into M, *reject* rejects S
+  (`held_review.py`).
 
 An item is claimed with one conditional UPDATE (`status = 'open'`), so two
 coordinators deciding at once cannot both act; every decision is audited.
@@ -42,6 +45,8 @@ from sync_server.services.changes import (
     record_changes,
     review_outcome_payload,
 )
+from sync_server.services.held_review import decide_held
+from sync_server.services.ingest_hold import HELD_DUPLICATE
 from sync_server.services.members import member_number
 from sync_server.services.reported_fields import (
     ReportedRow,
@@ -56,6 +61,7 @@ KIND_NAMES = {
     "possible_duplicate": ("Kemungkinan ganda", "Possible duplicate"),
     "superseded_nik": ("NIK diganti", "NIK changed by an edit"),
     "contact_update": ("Perubahan kontak dari tablet lain", "Contact change from another tablet"),
+    HELD_DUPLICATE: ("Ditahan: kemungkinan ganda", "Held: possible duplicate"),
 }
 # Kinds decided like a conflict: the submission against the member, merge or reject.
 _ONE_MEMBER_KINDS = ("identity_conflict", "contact_update")
@@ -160,7 +166,7 @@ def _view(item: ReviewItem, sub: Submission | None, members: dict[int, Member]) 
     left = _member_side(slashed("review_side_member"), member, "")
     if item.kind in _ONE_MEMBER_KINDS or sub.member_id is None:
         right = _sent_side(slashed("review_side_sent"), sent, sub.device_id)
-        actions: tuple[str, ...] = ("merge", "reject")
+        actions: tuple[str, ...] = ACTIONS if item.kind == HELD_DUPLICATE else ("merge", "reject")
     else:
         other = members.get(sub.member_id)
         if other is None:
@@ -236,8 +242,9 @@ def decide(*, session: Session, item_id: int, action: str, reason: str, user: Us
         raise DecisionError("not_found")
     sub = session.get(Submission, item.submission_id)
     assert sub is not None and item.id is not None
+    held = item.kind == HELD_DUPLICATE
     conflict = item.kind in _ONE_MEMBER_KINDS or sub.member_id is None
-    if conflict and action == "keep":
+    if conflict and action == "keep" and not held:
         raise DecisionError("bad_action")
     status = STATUS_OF[action]
     claimed = session.execute(
@@ -249,7 +256,9 @@ def decide(*, session: Session, item_id: int, action: str, reason: str, user: Us
         session.rollback()
         raise DecisionError("already_decided")
     details: dict[str, Any] = {"kind": item.kind, "member": member_number(item.member_id)}
-    if item.kind == "contact_update":
+    if held:
+        details.update(decide_held(session, item, sub, action, rejection_problem(reason)))
+    elif item.kind == "contact_update":
         if action == "merge":
             _take_contact(session, item.member_id, json.loads(sub.payload))
     elif conflict:

@@ -36,18 +36,23 @@ def test_desk_pages(browser, desk_server: ServerProcess) -> None:
     shot("coverage")
 
     page.goto(base + "/desk/review")
+    # The planted duplicate was held at ingest (issue 13): no member, no card, queued.
+    assert "Ditahan: kemungkinan ganda" in page.inner_text("main")
     page.click("text=Cari data ganda")
     page.wait_for_selector(".msg.ok")
-    assert "Kemungkinan ganda" in page.inner_text("main")
+    assert "Ditahan: kemungkinan ganda" in page.inner_text("main")
     assert "Konflik identitas" in page.inner_text("main")
     shot("review-list")
-    page.click("tr:has-text('Kemungkinan ganda') >> text=Tinjau")
+    page.click("tr:has-text('Ditahan') >> text=Tinjau")
     page.wait_for_selector(".side")
+    assert "Lalu Ahmad Fauzi" in page.inner_text(".side")
+    assert "Lalu Ahmad Fauzy" in page.inner_text(".side")
+    assert page.locator("#reason-keep").count() == 1  # release: two people
     shot("review-item")
     page.fill("#reason-merge", "NIK salah ketik, orang yang sama")
     page.click("form:has(#reason-merge) button[type=submit]")
     page.wait_for_url(base + "/desk/review")
-    assert "Kemungkinan ganda" not in page.inner_text("table")
+    assert "Ditahan" not in page.inner_text("table")
 
     page.goto(base + "/desk/devices")
     page.fill("#label", "Tablet Pringgabaya")
@@ -67,7 +72,7 @@ def test_desk_pages(browser, desk_server: ServerProcess) -> None:
     page.click("form[action='/desk/cards/batch'] button[type=submit]")
     page.wait_for_url(re.compile(r".*/desk/cards/jobs/[A-Za-z0-9_-]{22}$"))
     page.wait_for_selector("#download", timeout=120_000)
-    # Four people, one merged away as a duplicate: three cards.
+    # Four people, one held and merged into its member: three cards.
     assert "Selesai: 3 kartu, 1 halaman A4" in page.inner_text("main")
     shot("cards-job")
     with page.expect_download() as download:

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from enrolment.protocol import PUSH_PATH, record_to_wire
-from tests.conftest import nik_for, person
+from tests.conftest import nik_for, person, person_name
 from tests.integration.conftest import Server
 from tests.integration.desk import Desk
 
@@ -97,7 +97,7 @@ def valid_wire(with_programme: bool = False) -> dict[str, Any]:
     """A valid record of a new person (its own NIK), in wire form."""
     n = next(serials)
     kec = f"{7 + n // 9000:02d}"  # 9,000 people per kecamatan keep the NIK serial at 4 digits
-    rec = person(n % 9000 + 1, day=1 + n % 28, name=f"Orang Uji {n}")
+    rec = person(n % 9000 + 1, day=1 + n % 28, name=person_name(n))
     rec = replace(rec, nik=nik_for(n % 9000 + 1, day=1 + n % 28, kecamatan=kec))
     if with_programme:
         details = {"farmer_group": "Poktan Maju", "land_ha": 0.75, "season": "2026"}

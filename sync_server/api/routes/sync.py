@@ -46,18 +46,24 @@ def push_route(
         records=records,
         signer=signer,
         valid_years=settings.card_valid_years,
+        hold=settings.hold_lookalikes,
     )
-    if getattr(request.state, "push_revision", 1) < 2:
-        results = [_for_old_app(r) for r in results]
+    revision = getattr(request.state, "push_revision", 1)
+    if revision < 3:
+        results = [_for_old_app(r, revision) for r in results]
     # A JSONResponse directly: FastAPI's generic encoder would walk 500 results again.
     return JSONResponse(encode_push_reply(records, results, srv=identity.wire()))
 
 
-def _for_old_app(result: RecordResult) -> RecordResult:
+def _for_old_app(result: RecordResult, revision: int) -> RecordResult:
     """An app before revision 2 knows no `superseded`: to it, that is a `duplicate`
-    (delivered, nothing changed), which it treats the same way."""
-    if result.outcome is Outcome.SUPERSEDED:
+    (delivered, nothing changed), which it treats the same way. One before revision 3
+    knows no `held`: to it, that is a `conflict` with the hold's reason (set aside,
+    "under review"; the decision reaches it at a pull as for a conflict)."""
+    if result.outcome is Outcome.SUPERSEDED and revision < 2:
         return RecordResult(result.cid, result.ver, Outcome.DUPLICATE)
+    if result.outcome is Outcome.HELD:
+        return RecordResult(result.cid, result.ver, Outcome.CONFLICT, problems=result.problems)
     return result
 
 
