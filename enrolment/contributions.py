@@ -1,20 +1,22 @@
 """Monthly contributions of informal (BPU) participants, computed from declared income.
 
-The numbers live in `assets/contribution_rates.json`, never in code: `load_rates()`
-reads that file (the only I/O here) and `rates_from_dict` turns it into `Rates`, so the
-calculator itself is a pure function that tests can feed any table.
+The numbers live in `assets/contribution_rates.json`, never in code: tables with the
+period each is in force (enrolment/contribution_schedule.py). `load_schedule()` reads
+that file (the only I/O here) and `load_rates(day=…)` gives the rates in force on a day,
+so the calculator itself is a pure function that tests can feed any table.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from enrolment.areas import ASSETS_DIR
+from enrolment.contribution_schedule import Rates, Schedule, rates_from_dict, schedule_from_dict
 from enrolment.messages import view
 
 RATES_FILE = ASSETS_DIR / "contribution_rates.json"
@@ -24,17 +26,6 @@ RATES_FILE = ASSETS_DIR / "contribution_rates.json"
 FUNDING_SOURCES: dict[str, dict[str, str]] = view(
     {code: f"funding_{code}" for code in ("self", "add", "dbhcht", "apbd", "employer")}
 )
-
-
-@dataclass(frozen=True)
-class Rates:
-    """The contribution table: JKK as a share of income within bounds, JKM flat, JHT a share."""
-
-    jkk_rate: Decimal
-    jkk_min: int
-    jkk_max: int
-    jkm_flat: int
-    jht_rate: Decimal
 
 
 @dataclass(frozen=True)
@@ -51,22 +42,17 @@ class Contribution:
         return self.jkk + self.jkm + self.jht
 
 
-def rates_from_dict(table: dict[str, Any]) -> Rates:
-    """Rates from the parsed JSON table; raises KeyError/ValueError if it is incomplete."""
-    return Rates(
-        jkk_rate=Decimal(str(table["jkk"]["rate"])),
-        jkk_min=int(table["jkk"]["min"]),
-        jkk_max=int(table["jkk"]["max"]),
-        jkm_flat=int(table["jkm"]["flat"]),
-        jht_rate=Decimal(str(table["jht"]["rate"])),
-    )
-
-
 @cache
-def load_rates(path: Path = RATES_FILE) -> Rates:
-    """The rates in the shipped data file (read once per process)."""
+def load_schedule(path: Path = RATES_FILE) -> Schedule:
+    """Every contribution table in the shipped data file (read once per process)."""
     with Path(path).open(encoding="utf-8") as f:
-        return rates_from_dict(json.load(f))
+        return schedule_from_dict(json.load(f))
+
+
+def load_rates(path: Path = RATES_FILE, day: date | None = None) -> Rates:
+    """The rates in force on `day` (default: today, on this machine's clock) in the
+    shipped data file."""
+    return load_schedule(path).rates_on(day or date.today())
 
 
 def _rupiah(amount: Decimal) -> int:
@@ -92,3 +78,16 @@ def monthly_contribution(income: int, rates: Rates, *, jht: bool = False) -> Con
 def format_rupiah(amount: int) -> str:
     """`Rp 1.234.567`: Indonesian thousands separators."""
     return "Rp " + f"{amount:,}".replace(",", ".")
+
+
+__all__ = [
+    "FUNDING_SOURCES",
+    "RATES_FILE",
+    "Contribution",
+    "Rates",
+    "format_rupiah",
+    "load_rates",
+    "load_schedule",
+    "monthly_contribution",
+    "rates_from_dict",
+]

@@ -34,6 +34,7 @@ TESTS=(
   tests/unit/test_records.py
   tests/unit/test_nik.py
   tests/unit/test_contributions.py
+  tests/unit/test_contribution_schedule.py
   tests/unit/test_segment_details.py
   tests/unit/test_segment_schema.py
   tests/unit/test_vault.py

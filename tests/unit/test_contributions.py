@@ -47,15 +47,18 @@ def test_jht_is_two_percent_of_income_when_chosen():
 
 
 def test_the_numbers_come_from_the_data_file_not_the_code(tmp_path):
-    table = json.loads(RATES_FILE.read_text())
+    data = json.loads(RATES_FILE.read_text())
+    (table,) = data["tables"]
     table["jkm"]["flat"] = 7_000
     table["jkk"]["max"] = 100_000
     changed = rates_from_dict(table)
     assert monthly_contribution(50_000_000, changed).jkk == 100_000
     assert monthly_contribution(0, changed).jkm == 7_000
     path = tmp_path / "rates.json"
-    path.write_text(json.dumps(table))
+    path.write_text(json.dumps(data))
     assert load_rates(path).jkm_flat == 7_000
+    path.write_text(json.dumps(table))  # a single table of the older form: always in force
+    assert load_rates(path.rename(tmp_path / "old.json")).jkm_flat == 7_000
 
 
 def test_negative_income_counts_as_none_and_rupiah_format():
