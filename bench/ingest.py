@@ -6,6 +6,11 @@
 Reports end-to-end records/s (gzip JSON over loopback HTTP into the real server),
 the rate of a plain `executemany` of the same rows into a table with the same
 unique indexes, and the ratio between them; then checks one member per NIK.
+
+Runs twice on fresh databases, the look-alike hold at ingest off (`HOLD_LOOKALIKES=0`)
+and on (issue 13: `sync_server/services/ingest_hold.py`), and prints both rates (target:
+on within 15 % of off). With it on, the few records that resemble a member under another
+NIK are held instead of becoming members: every NIK is then a member or held.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import sqlite3
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -68,16 +74,21 @@ def plain_insert_rate(rows: list[tuple], database_url: str) -> float:
     return len(rows) / (time.perf_counter() - started)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--records", type=int, default=150_000)
-    ap.add_argument("--devices", type=int, default=20)
-    ap.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    ap.add_argument(
-        "--workers", type=int, default=2, help="server worker processes (one per core here)"
-    )
-    args = ap.parse_args()
+@dataclass(frozen=True)
+class Run:
+    """What one run measured."""
 
+    hold: bool
+    took: float
+    answered: int
+    busy: int
+    members: int
+    held: int  # NIKs held, not members
+
+
+def run_once(args: argparse.Namespace, data: list, hold: bool) -> tuple[Run, str]:
+    """Push `data` from `args.devices` tablets into a fresh server; the figures and the
+    database's URL (for the plain-insert comparison)."""
     tmp = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     schema = None
     if args.db == "postgres":
@@ -90,23 +101,19 @@ def main() -> None:
         url = f"sqlite:///{tmp / 'server.db'}"
     server = ServerProcess(tmp / "server", database_url=url)
     server.env["WEB_CONCURRENCY"] = str(args.workers)
+    server.env["HOLD_LOOKALIKES"] = "1" if hold else "0"
     server.start()
     try:
-        data = people(args.records)
-        distinct = len({r.nik for r in data})
         with ThreadPoolExecutor(args.devices) as pool:
             tokens = list(pool.map(lambda i: server.pair(f"bench-{i}"), range(args.devices)))
         # Each device takes every devices-th record, in batches, as a tablet would.
-        bodies: list[tuple[str, bytes]] = []
+        by_device: dict[str, list[bytes]] = {}
         for d, token in enumerate(tokens):
             mine = data[d :: args.devices]
             for i in range(0, len(mine), BATCH):
                 wire = [record_to_wire(r) for r in mine[i : i + BATCH]]
                 raw = json.dumps({"proto": 1, "records": wire}, separators=(",", ":"))
-                bodies.append((token, gzip.compress(raw.encode())))
-        by_device: dict[str, list[bytes]] = {}
-        for token, body in bodies:
-            by_device.setdefault(token, []).append(body)
+                by_device.setdefault(token, []).append(gzip.compress(raw.encode()))
 
         busy = [0]  # pushes answered 500/503 (busy) and resent
 
@@ -136,35 +143,70 @@ def main() -> None:
         with ThreadPoolExecutor(args.devices) as pool:
             answered = sum(pool.map(device_run, tokens))
         took = time.perf_counter() - started
-        rate = answered / took
 
         engine = sa.create_engine(url)
         with engine.connect() as conn:
             members = conn.execute(sa.text("SELECT count(*) FROM members")).scalar_one()
             subs = conn.execute(sa.text("SELECT count(*) FROM submissions")).scalar_one()
+            held_payloads = conn.execute(
+                sa.text("SELECT payload FROM submissions WHERE outcome = 'held'")
+            ).scalars()
+            held = len({json.loads(p)["nik"] for p in held_payloads})
         engine.dispose()
-        rows = [
-            (i % args.devices, r.client_id, r.nik, json.dumps(record_to_wire(r)))
-            for i, r in enumerate(data)
-        ]
-        plain = plain_insert_rate(rows, url)
-        print(f"backend            {args.db}, {args.workers} server worker(s)")
-        print(
-            f"records            {args.records} ({distinct} distinct NIKs), "
-            f"{args.devices} devices, batches of {BATCH}"
-        )
-        print(f"answered           {answered}")
-        print(f"end to end         {took:.1f} s, {rate:,.0f} records/s")
-        print(f"busy and resent    {busy[0]} pushes (500/503 answers)")
-        print(f"plain executemany  {plain:,.0f} rows/s")
-        print(f"ratio              {100 * rate / plain:.1f} % of plain insert rate")
-        print(f"members            {members} (expected {distinct}); submissions {subs}")
-        assert members == distinct and subs == args.records
+        assert subs == len(data)
+        return Run(hold, took, answered, busy[0], members, held), url
     finally:
         server.stop()
         if schema:
             with sa.create_engine(PG_URL).begin() as conn:
                 conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--records", type=int, default=150_000)
+    ap.add_argument("--devices", type=int, default=20)
+    ap.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    ap.add_argument(
+        "--workers", type=int, default=2, help="server worker processes (one per core here)"
+    )
+    args = ap.parse_args()
+    data = people(args.records)
+    distinct = len({r.nik for r in data})
+    runs = [run_once(args, data, hold)[0] for hold in (False, True)]
+    if args.db == "sqlite":
+        url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-plain-')) / 'plain.db'}"
+    else:
+        url = PG_URL  # plain_* tables: dropped below
+        with sa.create_engine(PG_URL).begin() as conn:
+            conn.execute(sa.text("DROP TABLE IF EXISTS plain_members, plain_subs"))
+    rows = [
+        (i % args.devices, r.client_id, r.nik, json.dumps(record_to_wire(r)))
+        for i, r in enumerate(data)
+    ]
+    plain = plain_insert_rate(rows, url)
+    if args.db == "postgres":
+        with sa.create_engine(PG_URL).begin() as conn:
+            conn.execute(sa.text("DROP TABLE IF EXISTS plain_members, plain_subs"))
+    print(f"backend            {args.db}, {args.workers} server worker(s)")
+    print(
+        f"records            {args.records} ({distinct} distinct NIKs), "
+        f"{args.devices} devices, batches of {BATCH}"
+    )
+    print(f"plain executemany  {plain:,.0f} rows/s")
+    for run in runs:
+        rate = run.answered / run.took
+        print(
+            f"hold {'on ' if run.hold else 'off'}           {run.took:.1f} s, "
+            f"{rate:,.0f} records/s "
+            f"({100 * rate / plain:.1f} % of plain); {run.busy} pushes resent (busy); "
+            f"members {run.members}, held {run.held} NIKs"
+        )
+        assert run.answered == args.records
+        assert run.members + run.held == distinct, "every NIK is one member, or held"
+        assert run.hold or run.held == 0
+    off, on = (r.answered / r.took for r in runs)
+    print(f"hold on / off      {100 * on / off:.1f} % (target: >= 85 %)")
 
 
 if __name__ == "__main__":
