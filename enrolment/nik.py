@@ -68,6 +68,17 @@ def parse_nik(raw: str, regencies: Collection[str]) -> tuple[NikFacts | None, li
     return NikFacts(nik, nik[:4], sex, day, month, year2), []
 
 
+def birth_year(year2: int, today: date | None = None) -> int:
+    """The full birth year a NIK's two digits most likely mean: the NIK holds only the
+    last two, so the year can be a century off; take the latest year not after this
+    one (2000 + yy unless that is still to come, else 1900 + yy), which keeps every
+    age between 0 and 99 plausible for a person enrolled today."""
+    this_year = (today or date.today()).year
+    century = this_year - this_year % 100
+    year = century + year2
+    return year if year <= this_year else year - 100
+
+
 def check_nik_against(facts: NikFacts, birth_date: date | None, sex: str | None) -> list[Problem]:
     """Problems where the NIK disagrees with the birth date and sex entered."""
     problems: list[Problem] = []
@@ -87,7 +98,7 @@ def check_nik_against(facts: NikFacts, birth_date: date | None, sex: str | None)
             problem(
                 "birth_date",
                 "nik_birth_mismatch",
-                nik_date=f"{facts.day:02d}-{facts.month:02d}-..{facts.year2:02d}",
+                nik_date=f"{facts.day:02d}-{facts.month:02d}-{birth_year(facts.year2)}",
             )
         )
     return problems

@@ -12,40 +12,30 @@ import flet as ft
 
 from enrolment import areas
 from enrolment.contributions import Contribution, load_rates, monthly_contribution
-from enrolment.household import Household, validate_members
-from enrolment.nik import normalise_nik, parse_nik
-from enrolment.problems import problem
-from enrolment.records import Consent, Enrolment, cleaned, new_client_id, validate
+from enrolment.form_warnings import FormWarning
+from enrolment.household import validate_members
+from enrolment.records import Enrolment, new_client_id
 from enrolment.segment_details import conversion_due, fields_for
 from enrolment.segments import DEFAULT_FUNDING, HOUSEHOLD_SEGMENTS
+from field_app.form_guidance import (
+    MEMBER_FIELDS,
+    first_error,
+    prefill_from_nik,
+    record_errors,
+    required,
+    server_errors,
+    warnings_of,
+)
+from field_app.form_records import form_records, typed_details
 from field_app.store import StoredEnrolment, now_iso
 from field_app.typed_values import (
     format_date,
-    parse_hectares,
     parse_rupiah,
-    parse_typed_date,
-    plain_record_values,
     plain_typed_values,
     typed_text,
 )
 
 __all__ = ["MEMBER_FIELDS", "EnrolmentForm", "MemberForm", "format_date", "parse_rupiah"]
-
-#: The fields of a family member that are the member's own (the rest is the anchor's).
-MEMBER_FIELDS = ("nik", "full_name", "birth_date", "sex", "household.relation")
-
-
-def prefill_from_nik(person: EnrolmentForm | MemberForm) -> None:
-    """Fill sex and the birth date (HH-BB-TTTT) from a well-formed NIK when still empty."""
-    facts, _ = parse_nik(person.nik, areas.regency_codes())
-    if facts is None:
-        return
-    this_year = date.today().year % 100
-    century = 2000 if facts.year2 <= this_year else 1900
-    person.sex = person.sex or facts.sex
-    person.birth_date = (
-        person.birth_date or f"{facts.day:02d}-{facts.month:02d}-{century + facts.year2}"
-    )
 
 
 @dataclass
@@ -60,6 +50,7 @@ class MemberForm:
     sex: str = ""
     relation: str = ""
     created_at: str = ""
+    prefilled: dict[str, str] = field(default_factory=dict)  # what its NIK filled in
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -93,9 +84,13 @@ class EnrolmentForm:
     consent_method: str = "ticked"
     consent_by: str = ""
     consent_at: str = ""
+    prefilled: dict[str, str] = field(default_factory=dict)  # what the NIK filled in
     errors: dict[str, str] = field(default_factory=dict)
     warning: str = ""  # e.g. the NIK seems known to the server already
     warned: bool = False
+    lang: str = "id"  # the language errors were last shown in (re-checks use it)
+    focus_key: str = ""  # the field the screen should focus (the first error)
+    focus_seq: int = 0  # bumped for each request, so the same field can be asked again
 
     # -- editing -------------------------------------------------------------
     def set(self, name: str, value: object) -> None:
@@ -112,12 +107,10 @@ class EnrolmentForm:
             self._segment_chosen(str(value))
         if name == "consent":
             self.consent_at = now_iso() if value else ""
-        self._clear_error(name)
-        if name in ("kk", "relation"):
-            self._clear_error(f"household.{name}")
         if name == "nik":
             self.warning, self.warned = "", False
             prefill_from_nik(self)
+        self._recheck(_keys_of(name))
 
     def _segment_chosen(self, segment: str) -> None:
         if not self.funding or self.funding in DEFAULT_FUNDING.values():
@@ -125,19 +118,82 @@ class EnrolmentForm:
         if segment in HOUSEHOLD_SEGMENTS and not self.relation:
             self.relation = "head"
 
-    def _clear_error(self, name: str) -> None:
-        if name in self.errors:
-            self.errors = {k: v for k, v in self.errors.items() if k != name}
+    def _recheck(self, keys: tuple[str, ...], *, show: bool = False) -> None:
+        """Judge the fields behind `keys` again: an error that is gone is cleared at
+        once, one still there keeps showing (its text updated); with `show` (the field
+        was left) a new error shows too."""
+        if not show and not any(k in self.errors for k in keys):
+            return
+        fresh, _ = self._findings(self.lang, with_consent=False)
+        errors = dict(self.errors)
+        for key in keys:
+            if key in fresh and (show or key in errors):
+                errors[key] = fresh[key]
+            else:
+                errors.pop(key, None)
+        if errors != self.errors:
+            self.errors = errors
+
+    def leave(self, name: str, lang: str) -> None:
+        """The officer left field `name` (a form attribute, `details.<key>` or a plain
+        input's attr): show what is wrong with it now."""
+        self.lang = lang
+        self._recheck(_keys_of(name), show=True)
+
+    def leave_member(self, index: int, name: str, lang: str) -> None:
+        """The officer left field `name` of family member `index`."""
+        self.lang = lang
+        self._recheck_member(index, name, show=True)
+
+    def _recheck_member(self, index: int, name: str, *, show: bool = False) -> None:
+        if not 0 <= index < len(self.members):
+            return
+        member = self.members[index]
+        keys = (name, f"household.{name}") + (("birth_date", "sex") if name == "nik" else ())
+        if not show and not any(k in member.errors for k in keys):
+            return
+        _, fresh = self._findings(self.lang, with_consent=False)
+        found = fresh[index] if index < len(fresh) else {}
+        errors = dict(member.errors)
+        for key in keys:
+            if key in found and (show or key in errors):
+                errors[key] = found[key]
+            else:
+                errors.pop(key, None)
+        member.errors = errors
+        self.notify()
+
+    def request_focus(self) -> str:
+        """Ask the screen to bring the first field in error into view and focus it;
+        returns its key ("" when nothing is wrong)."""
+        key = first_error(self.errors, [m.errors for m in self.members], self.segment)
+        if key:
+            self.focus_key, self.focus_seq = key, self.focus_seq + 1
+        return key
+
+    def warnings(self) -> list[FormWarning]:
+        """What looks odd but may be right (amber; the officer checks and may go on)."""
+        return warnings_of(
+            nik=self.nik,
+            full_name=self.full_name,
+            village_code=self.village_code,
+            details=self.details,
+            members=[(m.nik, m.full_name) for m in self.members] if self.is_household() else [],
+        )
+
+    def warning_texts(self, key: str, lang: str) -> list[str]:
+        """The warnings shown under the field with error key `key`."""
+        return [w.text(lang) for w in self.warnings() if w.field == key]
 
     def set_detail(self, key: str, value: str) -> None:
         """Change one segment-specific field."""
         self.details = {**self.details, key: value}
-        self._clear_error(f"details.{key}")
+        self._recheck((f"details.{key}",))
 
     def set_plain(self, attr: str, value: str) -> None:
         """Change one of the fields shown as plain inputs (`enrolment.fields.PLAIN_INPUTS`)."""
         self.plain = {**self.plain, attr: value}
-        self._clear_error(attr)
+        self._recheck((attr,))
 
     def add_member(self) -> None:
         """Add an empty family member row."""
@@ -152,11 +208,9 @@ class EnrolmentForm:
         """Change one field of family member `index`; a NIK fills sex and birth date."""
         member = self.members[index]
         setattr(member, name, value)
-        member.errors = {
-            k: v for k, v in member.errors.items() if k not in (name, f"household.{name}")
-        }
         if name == "nik":
             prefill_from_nik(member)
+        self._recheck_member(index, name)
         # Members are plain dataclasses: tell the form's subscribers something changed.
         self.notify()
 
@@ -199,108 +253,48 @@ class EnrolmentForm:
         return self.full_name.strip() or self.nik.strip() or "—"
 
     def _details_for_record(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for spec in fields_for(self.segment):
-            typed = str(self.details.get(spec.key, "")).strip()
-            if not typed:
-                continue
-            if spec.kind == "date":
-                out[spec.key] = parse_typed_date(typed)
-            elif spec.kind == "area":
-                out[spec.key] = parse_hectares(typed)
-            elif spec.kind == "money":
-                amount = parse_rupiah(typed)
-                out[spec.key] = amount if amount is not None else typed
-            elif spec.kind == "nib":
-                out[spec.key] = typed.replace(" ", "")
-            else:
-                out[spec.key] = typed
-        return out
-
-    def _consent(self) -> Consent:
-        return Consent(
-            given=self.consent,
-            by=(self.consent_by or self.full_name).strip(),
-            method=self.consent_method,
-            at=self.consent_at if self.consent else "",
-        )
+        return typed_details(self.segment, self.details)
 
     def to_records(self) -> list[Enrolment]:
         """The records this form describes, anchor first (not yet validated)."""
-        created = self.created_at or now_iso()
-        household = self.is_household()
-        consent = self._consent()
-        anchor = Enrolment(
-            client_id=self.client_id,
-            version=self.version + 1,
-            nik=normalise_nik(self.nik),
-            full_name=self.full_name,
-            birth_date=parse_typed_date(self.birth_date),
-            sex=self.sex,
-            village_code=self.village_code,
-            phone=self.phone,
-            segment=self.segment,
-            consent=consent,
-            created_at=created,
-            details=self._details_for_record(),
-            income=self.income_value(),
-            funding=self.funding,
-            jht=self.jht,
-            household=Household(self.kk, self.relation, self.client_id) if household else None,
-            **plain_record_values(self.plain),
-        )
-        records = [cleaned(anchor)]
-        if not household:
-            return records
-        for m in self.members:
-            member = Enrolment(
-                client_id=m.client_id,
-                version=m.version + 1,
-                nik=normalise_nik(m.nik),
-                full_name=m.full_name,
-                birth_date=parse_typed_date(m.birth_date),
-                sex=m.sex,
-                village_code=self.village_code,
-                phone="",
-                segment=self.segment,
-                # The adult who consented does so for the family (children included).
-                consent=consent,
-                created_at=m.created_at or created,
-                details={},
-                income=0,
-                funding=self.funding,
-                household=Household(self.kk, m.relation, self.client_id),
-            )
-            records.append(cleaned(member))
-        return records
+        return form_records(self)
 
     def check(self, lang: str, *, with_consent: bool = True) -> list[Enrolment] | None:
         """The records if all are valid; otherwise None, with errors set at each field.
 
         Before the consent step (`with_consent=False`) consent is not yet judged.
         """
+        self.lang = lang
         records = self.to_records()
-        errors, member_errors = _record_errors(records, len(self.members), lang, with_consent)
-        # The form always asks for income and who pays (older records may lack them).
-        if records[0].income is None:
-            errors.setdefault("income", _required(lang))
-        if not records[0].funding:
-            errors.setdefault("funding", _required(lang))
-        if len(records) > 1:
-            relations = [r.household.relation if r.household else "" for r in records]
-            for i, p in validate_members([r.nik for r in records], relations):
-                target = errors if i == 0 else member_errors[i - 1]
-                target.setdefault(p.field, p.text(lang))
+        errors, member_errors = self._findings(lang, with_consent, records)
         self.errors = errors
         for member, found in zip(self.members, member_errors, strict=True):
             member.errors = found
         self.notify()
         return None if errors or any(member_errors) else records
 
+    def _findings(
+        self, lang: str, with_consent: bool, records: list[Enrolment] | None = None
+    ) -> tuple[dict[str, str], list[dict[str, str]]]:
+        """The errors of the anchor by field, and of each member by field."""
+        records = records or self.to_records()
+        errors, member_errors = record_errors(records, len(self.members), lang, with_consent)
+        # The form always asks for income and who pays (older records may lack them).
+        if records[0].income is None:
+            errors.setdefault("income", required(lang))
+        if not records[0].funding:
+            errors.setdefault("funding", required(lang))
+        if len(records) > 1:
+            relations = [r.household.relation if r.household else "" for r in records]
+            for i, p in validate_members([r.nik for r in records], relations):
+                target = errors if i == 0 else member_errors[i - 1]
+                target.setdefault(p.field, p.text(lang))
+        return errors, member_errors
+
     # -- drafts and corrections --------------------------------------------------
     def to_draft(self) -> dict[str, Any]:
         """Everything typed, as JSON-able data (errors and warnings are not kept)."""
-        skip = {"errors", "warning", "warned"}
+        skip = _NOT_KEPT
         out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skip}
         out["details"] = dict(self.details)
         out["members"] = [
@@ -311,7 +305,7 @@ class EnrolmentForm:
     @classmethod
     def from_draft(cls, payload: dict[str, Any]) -> EnrolmentForm:
         """A form as it was when its draft was saved; unknown keys are ignored."""
-        known = {f.name for f in fields(cls)} - {"errors", "warning", "warned", "members"}
+        known = {f.name for f in fields(cls)} - _NOT_KEPT - {"members"}
         form = cls(**{k: v for k, v in payload.items() if k in known})
         member_keys = {f.name for f in fields(MemberForm)} - {"errors"}
         form.members = [
@@ -362,35 +356,26 @@ class EnrolmentForm:
                 sex=m.record.sex,
                 relation=m.record.household.relation if m.record.household else "",
                 created_at=m.record.created_at,
-                errors=_server_errors(m.problems, lang),
+                errors=server_errors(m.problems, lang),
             )
             for m in rest
         ]
-        form.errors = _server_errors(anchor.problems, lang)
+        form.errors = server_errors(anchor.problems, lang)
         return form
 
 
-def _record_errors(
-    records: list[Enrolment], n_members: int, lang: str, with_consent: bool
-) -> tuple[dict[str, str], list[dict[str, str]]]:
-    """Each record's own problems: the anchor's by field, each of the form's `n_members`
-    members' by its fields (members of a segment enrolled alone have no record)."""
-    errors: dict[str, str] = {}
-    member_errors: list[dict[str, str]] = [{} for _ in range(n_members)]
-    for i, record in enumerate(records):
-        for p in validate(record):
-            if p.field == "consent" and not with_consent:
-                continue
-            if i == 0:
-                errors.setdefault(p.field, p.text(lang))
-            elif p.field in MEMBER_FIELDS:
-                member_errors[i - 1].setdefault(p.field, p.text(lang))
-    return errors, member_errors
+#: What a draft does not keep: the screen's state, not what was typed.
+_NOT_KEPT = frozenset({"errors", "warning", "warned", "lang", "focus_key", "focus_seq"})
+
+#: The error keys a change of a form attribute may fix (a NIK decides sex and birth date).
+_RELATED = {
+    "nik": ("nik", "birth_date", "sex"),
+    "birth_date": ("birth_date",),
+    "kk": ("household.kk",),
+    "relation": ("household.relation",),
+    "kecamatan": ("village_code",),
+}
 
 
-def _server_errors(problems: list[dict[str, str]], lang: str) -> dict[str, str]:
-    return {p.get("field", "record"): p.get(lang) or p.get("id", "") for p in problems}
-
-
-def _required(lang: str) -> str:
-    return problem("", "required").text(lang)
+def _keys_of(name: str) -> tuple[str, ...]:
+    return _RELATED.get(name, (name,))

@@ -22,6 +22,7 @@ TESTS=(
   tests/unit/test_lifecycle.py
   tests/unit/test_features.py
   tests/unit/test_form.py
+  tests/unit/test_form_warnings.py
   tests/unit/test_navigation.py
   tests/unit/test_server_address.py
   tests/unit/test_today.py

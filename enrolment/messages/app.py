@@ -306,11 +306,11 @@ APP: dict[str, dict[str, str]] = {
     # new person in ten also gets it; the server's check at sync confirms or clears it.
     "nik_on_server": {
         "id": "NIK ini mungkin sudah terdaftar. Peringatan ini bisa keliru; server "
-        "memastikannya saat sinkron. Cocokkan NIK dengan KTP, lalu tekan Simpan sekali "
-        "lagi untuk tetap menyimpan.",
+        "memastikannya saat sinkron. Cocokkan NIK dengan KTP, lalu tekan "
+        '"Lanjut ke persetujuan" sekali lagi untuk tetap melanjutkan.',
         "en": "This NIK may already be registered. The warning can be wrong; the server "
-        "settles it at sync. Check the NIK against the KTP, then press Save once more to "
-        "save anyway.",
+        "settles it at sync. Check the NIK against the KTP, then press "
+        '"Continue to consent" once more to go on anyway.',
     },
     "open_card": {"id": "Lihat kartu", "en": "Open card"},
     "fix_record": {"id": "Perbaiki", "en": "Correct"},

@@ -23,12 +23,12 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "en": "This NIK belongs to a {nik_sex_en} person, but {sex_en} is chosen.",
     },
     "nik_birth_mismatch": {
-        "id": "Tanggal lahir tidak cocok dengan NIK (NIK: {nik_date}).",
-        "en": "The birth date does not match the NIK (NIK says {nik_date}).",
+        "id": "Tanggal lahir tidak cocok dengan NIK: NIK menunjukkan lahir {nik_date}.",
+        "en": "The birth date does not match the NIK: the NIK says born {nik_date}.",
     },
     "birth_date_invalid": {
-        "id": "Tanggal lahir tidak valid (format TTTT-BB-HH).",
-        "en": "Birth date is not valid (format YYYY-MM-DD).",
+        "id": "Tanggal lahir tidak valid (format HH-BB-TTTT).",
+        "en": "Birth date is not valid (format DD-MM-YYYY).",
     },
     "birth_date_future": {
         "id": "Tanggal lahir tidak boleh di masa depan.",

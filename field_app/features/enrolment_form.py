@@ -49,7 +49,7 @@ class FormFlow:
         self.session.show("form")
 
     def _on_form_change(self, _sender: object, name: str | None) -> None:
-        if name not in ("errors", "warning", "warned"):
+        if name not in ("errors", "warning", "warned", "lang", "focus_key", "focus_seq"):
             self._drafts.poke()
 
     async def _save_draft(self) -> None:
@@ -122,7 +122,8 @@ class FormFlow:
         session, form = self.session, self.form
         records = form.check(session.lang, with_consent=False)
         if records is None:
-            session.message = t("fix_errors", session.lang)
+            form.request_focus()
+            session.say(t("fix_errors", session.lang), "error")
             return
         on_tablet, on_server = await asyncio.to_thread(self._check_duplicates, records)
         if on_tablet:
@@ -132,16 +133,19 @@ class FormFlow:
                 else:
                     form.members[i - 1].errors["nik"] = text
             form.notify()
-            session.message = t("fix_errors", session.lang)
+            form.request_focus()
+            session.say(t("fix_errors", session.lang), "error")
             return
         if on_server and not form.warned:
             # Warn once; going on is allowed (the server merges or asks for review).
             form.warned = True
             form.warning = t("nik_on_server", session.lang)
-            session.message = t("nik_on_server", session.lang)
+            session.say(t("nik_on_server", session.lang), "warning")
             return
         if not form.consent_by:
             form.consent_by = form.full_name.strip()
+        # Warnings do not stop the officer: the consent step shows them again, read
+        # with the person and their KTP before anything is saved.
         session.show("consent")
 
     def back_to_form(self) -> None:
@@ -155,9 +159,12 @@ class FormFlow:
         records = self.form.check(session.lang)
         if records is None:
             bad_consent = set(self.form.errors) == {"consent"}
+            if not bad_consent:
+                self.form.request_focus()
             session.show(
                 "consent" if bad_consent else "form",
                 t("consent_needed" if bad_consent else "fix_errors", session.lang),
+                "error",
             )
             return
         self._drafts.cancel()
@@ -167,4 +174,4 @@ class FormFlow:
             )
         await self.home.reload()
         n = len(records)
-        session.show("home", t("saved_ok_n" if n > 1 else "saved_ok", session.lang, n=n))
+        session.show("home", t("saved_ok_n" if n > 1 else "saved_ok", session.lang, n=n), "success")

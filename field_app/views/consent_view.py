@@ -10,15 +10,30 @@ from field_app.form import EnrolmentForm
 from field_app.i18n import t
 from field_app.session import Session
 from field_app.views.common import (
-    TEXT,
     big_button,
+    check_row,
     error_text,
     message_bar,
+    notice,
     page_frame,
     radio_group,
     section,
     text_input,
 )
+
+
+def _warnings(form: EnrolmentForm, lang: str) -> list[ft.Control]:
+    """The form's warnings once more, to read with the person before they consent."""
+    texts = [w.text(lang) for w in form.warnings()]
+    if form.warning:
+        texts.append(form.warning)
+    if not texts:
+        return []
+    return [
+        ft.Text(t("fw_heading", lang), size=17, weight=ft.FontWeight.W_600),
+        *(notice(text, "warning") for text in texts),
+        ft.Text(t("fw_go_on", lang), size=15),
+    ]
 
 
 def _para(heading: str, text: str) -> ft.Control:
@@ -60,6 +75,7 @@ def ConsentView(flow: FormFlow, session: Session, form: EnrolmentForm) -> ft.Con
         t("switch_lang", lang),
         lambda e: session.toggle_lang(),
         [
+            *_warnings(form, lang),
             statement,
             text_input(t("consent_by", lang), form.consent_by, lambda v: form.set("consent_by", v)),
             section(
@@ -74,14 +90,11 @@ def ConsentView(flow: FormFlow, session: Session, form: EnrolmentForm) -> ft.Con
                     lambda v: form.set("consent_method", v),
                 ),
             ),
-            ft.Checkbox(
-                label=t("consent_check", lang),
-                value=form.consent,
-                label_style=ft.TextStyle(size=TEXT, weight=ft.FontWeight.W_600),
-                on_change=lambda e: form.set("consent", bool(e.control.value)),
+            check_row(
+                t("consent_check", lang), form.consent, lambda v: form.set("consent", v), bold=True
             ),
             *([error_text(form.errors["consent"])] if "consent" in form.errors else []),
-            message_bar(session.message),
+            message_bar(session.message, session.message_kind),
             ft.ResponsiveRow(
                 [
                     ft.Container(

@@ -7,19 +7,23 @@ import flet as ft
 from enrolment.household import RELATIONS
 from field_app.form import EnrolmentForm, MemberForm
 from field_app.i18n import t
-from field_app.views.common import TOUCH, picker, radio_group, section, text_input
+from field_app.views.common import TOUCH, picker_field, radio_group, section, text_input
+from field_app.views.form_fields import Wiring
 
 
 def _relations(lang: str) -> list[tuple[str, str]]:
     return [(k, names[lang]) for k, names in RELATIONS.items()]
 
 
-def _member(form: EnrolmentForm, index: int, m: MemberForm, lang: str) -> ft.Control:
+def _member(form: EnrolmentForm, index: int, m: MemberForm, lang: str, wire: Wiring) -> ft.Control:
     n = index + 2  # the person enrolled in the form above is member 1
     err = m.errors
 
     def change(name: str):
         return lambda v: form.set_member(index, name, v)
+
+    def wired(name: str) -> dict:
+        return wire(f"members.{index}.{name}", name, member=index)
 
     header: list[ft.Control] = [
         ft.Text(t("member_title", lang, n=n), size=17, weight=ft.FontWeight.W_600, expand=True)
@@ -43,6 +47,7 @@ def _member(form: EnrolmentForm, index: int, m: MemberForm, lang: str) -> ft.Con
                     m.nik,
                     change("nik"),
                     error=err.get("nik"),
+                    **wired("nik"),
                     keyboard=ft.KeyboardType.NUMBER,
                 ),
                 text_input(
@@ -50,12 +55,14 @@ def _member(form: EnrolmentForm, index: int, m: MemberForm, lang: str) -> ft.Con
                     m.full_name,
                     change("full_name"),
                     error=err.get("full_name"),
+                    **wired("full_name"),
                 ),
                 text_input(
                     t("member_birth", lang, n=n),
                     m.birth_date,
                     change("birth_date"),
                     error=err.get("birth_date"),
+                    **wired("birth_date"),
                     keyboard=ft.KeyboardType.DATETIME,
                 ),
                 section(
@@ -66,17 +73,15 @@ def _member(form: EnrolmentForm, index: int, m: MemberForm, lang: str) -> ft.Con
                         [("M", t("sex_M", lang)), ("F", t("sex_F", lang))],
                         change("sex"),
                     ),
+                    key=f"members.{index}.sex",
                 ),
-                ft.Row(
-                    [
-                        picker(
-                            t("member_relation", lang, n=n),
-                            m.relation,
-                            _relations(lang),
-                            change("relation"),
-                            error=err.get("household.relation"),
-                        )
-                    ]
+                picker_field(
+                    t("member_relation", lang, n=n),
+                    m.relation,
+                    _relations(lang),
+                    change("relation"),
+                    error=err.get("household.relation"),
+                    key=f"members.{index}.household.relation",
                 ),
             ],
             spacing=10,
@@ -91,7 +96,7 @@ def _member(form: EnrolmentForm, index: int, m: MemberForm, lang: str) -> ft.Con
     )
 
 
-def household_controls(form: EnrolmentForm, lang: str) -> list[ft.Control]:
+def household_controls(form: EnrolmentForm, lang: str, wire: Wiring) -> list[ft.Control]:
     """KK, the anchor's relation, each family member, and the add button."""
     err = form.errors
     return [
@@ -102,19 +107,17 @@ def household_controls(form: EnrolmentForm, lang: str) -> list[ft.Control]:
             lambda v: form.set("kk", v),
             error=err.get("household.kk"),
             keyboard=ft.KeyboardType.NUMBER,
+            **wire("household.kk", "kk"),
         ),
-        ft.Row(
-            [
-                picker(
-                    t("relation", lang),
-                    form.relation,
-                    _relations(lang),
-                    lambda v: form.set("relation", v),
-                    error=err.get("household.relation"),
-                )
-            ]
+        picker_field(
+            t("relation", lang),
+            form.relation,
+            _relations(lang),
+            lambda v: form.set("relation", v),
+            error=err.get("household.relation"),
+            key="household.relation",
         ),
-        *[_member(form, i, m, lang) for i, m in enumerate(form.members)],
+        *[_member(form, i, m, lang, wire) for i, m in enumerate(form.members)],
         ft.Row(
             [
                 ft.OutlinedButton(

@@ -7,10 +7,11 @@ import flet as ft
 from enrolment.contributions import FUNDING_SOURCES, format_rupiah
 from field_app.form import EnrolmentForm
 from field_app.i18n import t
-from field_app.views.common import TEXT, picker, text_input
+from field_app.views.common import check_row, picker_field, text_input
+from field_app.views.form_fields import Wiring
 
 
-def payment_controls(form: EnrolmentForm, lang: str) -> list[ft.Control]:
+def payment_controls(form: EnrolmentForm, lang: str, wire: Wiring) -> list[ft.Control]:
     """Income and funding inputs, the JHT choice, and the computed contribution."""
     err = form.errors
     controls: list[ft.Control] = [
@@ -20,24 +21,17 @@ def payment_controls(form: EnrolmentForm, lang: str) -> list[ft.Control]:
             lambda v: form.set("income", v),
             error=err.get("income"),
             keyboard=ft.KeyboardType.NUMBER,
+            **wire("income"),
         ),
-        ft.Row(
-            [
-                picker(
-                    t("funding", lang),
-                    form.funding,
-                    [(k, names[lang]) for k, names in FUNDING_SOURCES.items()],
-                    lambda v: form.set("funding", v),
-                    error=err.get("funding"),
-                )
-            ]
+        picker_field(
+            t("funding", lang),
+            form.funding,
+            [(k, names[lang]) for k, names in FUNDING_SOURCES.items()],
+            lambda v: form.set("funding", v),
+            error=err.get("funding"),
+            key="funding",
         ),
-        ft.Checkbox(
-            label=t("jht", lang),
-            value=form.jht,
-            label_style=ft.TextStyle(size=TEXT),
-            on_change=lambda e: form.set("jht", bool(e.control.value)),
-        ),
+        check_row(t("jht", lang), form.jht, lambda v: form.set("jht", v)),
         ft.Text(t("jht_help", lang), size=14),
     ]
     due = form.contribution()

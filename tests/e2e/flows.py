@@ -146,3 +146,20 @@ def rendered_svg(ui: FletPage, svg: str) -> bytes:
         return page.locator("svg").screenshot()
     finally:
         page.close()
+
+
+def discard_form(ui: FletPage) -> None:
+    """The form's "Buang formulir": it asks first; answer Buang (tapped again while the
+    dialog still opens on a loaded machine) and wait until the question is gone."""
+    ui.click("Buang formulir")
+    ui.wait_text("Buang formulir ini?")
+    for _ in range(3):
+        ui.click("Buang")
+        try:
+            ui.page.get_by_role("button", name="Batal", exact=True).wait_for(
+                state="detached", timeout=10_000
+            )
+            return
+        except Exception:  # the tap landed while the dialog was still growing
+            continue
+    raise AssertionError("the discard question did not close")

@@ -161,5 +161,5 @@ def test_search_filters_and_every_screen_in_english(system, phone):
     ui.shot("form-en")
     ui.click("Bahasa Indonesia")
     ui.wait_text("Keluarga (sesuai KK)")
-    ui.click("Buang formulir")
+    flows.discard_form(ui)  # it asks first
     ui.wait_text("Cari nama atau NIK")

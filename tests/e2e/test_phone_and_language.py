@@ -39,7 +39,7 @@ def test_phone_pairing_language_switch_and_field_errors(tmp_path, phone):
 
         ui.click("Bahasa Indonesia")
         ui.wait_text("Data peserta")
-        ui.click("Buang formulir")
+        flows.discard_form(ui)  # it asks first
         ui.wait_text("Belum ada pendaftaran.")
     finally:
         app.stop()
