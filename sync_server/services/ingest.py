@@ -395,6 +395,7 @@ def _write(
     index_to_key = {it.index: f"{it.record.client_id}:{it.record.version}" for it in fresh}
     _insert_reviews(session, sub_ids, index_to_key, decisions)
     _resolve_conflicts(session, device_id, decisions.resolved)
+    _close_earlier_holds(session, device_id, [it for it in fresh if it.record.version > 1])
     revoked = revoke_active_cards(
         session=session,
         member_ids=sorted(m.id for m in members.values() if m.reissue),
@@ -677,6 +678,29 @@ def _resolve_conflicts(session: Session, device_id: int, accepted: list[tuple[st
         sa.select(_REVIEW.c.id, earlier.c.client_id, earlier.c.version)
         .join(earlier, earlier.c.id == _REVIEW.c.submission_id)
         .where(_REVIEW.c.status == "open", _REVIEW.c.kind == "identity_conflict")
+    ).all()
+    done = [r.id for r in rows if r.version < latest[r.client_id]]
+    if done:
+        session.execute(sa.update(_REVIEW).where(_REVIEW.c.id.in_(done)).values(status="resolved"))
+
+
+def _close_earlier_holds(session: Session, device_id: int, items: list[_Item]) -> None:
+    """A newer version of a held record was sent (the officer edited it): its earlier
+    versions' open holds are closed; the newer version is judged on its own."""
+    latest: dict[str, int] = {}
+    for it in items:
+        latest[it.record.client_id] = max(it.record.version, latest.get(it.record.client_id, 0))
+    if not latest:
+        return
+    rows = session.execute(
+        sa.select(_REVIEW.c.id, _SUBS.c.client_id, _SUBS.c.version)
+        .join(_SUBS, _SUBS.c.id == _REVIEW.c.submission_id)
+        .where(
+            _SUBS.c.device_id == device_id,
+            _SUBS.c.client_id.in_(sorted(latest)),
+            _REVIEW.c.status == "open",
+            _REVIEW.c.kind == HELD_DUPLICATE,
+        )
     ).all()
     done = [r.id for r in rows if r.version < latest[r.client_id]]
     if done:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from sqlmodel import Session
 
@@ -40,7 +41,7 @@ from enrolment.nik import mask_nik
 from enrolment.problems import Problem, problem
 from enrolment.records import Enrolment
 from sync_server.models import Member, RetiredMember
-from sync_server.services.name_match import similarity_of_tokens, tokens
+from sync_server.services.name_match import BIN, NOBILITY, similarity_of_tokens, tokens
 
 HELD_DUPLICATE = "held_duplicate"
 #: Name similarity (0-100) from which a block-mate is a likely duplicate; as the scan's.
@@ -85,23 +86,34 @@ def block_of(record: Enrolment, birth: date) -> Block:
 
 
 class Lookalikes:
-    """The known people of some blocks, looked up by block."""
+    """The known people of some blocks, looked up by block.
+
+    A large block (people who do not know their birthday are all born on 1 January)
+    is first narrowed with rapidfuzz's vectorised ratio on prepared forms of the names
+    (`_Forms`), then scored exactly; a small one is scored exactly at once.
+    """
 
     def __init__(self, people: Iterable[tuple[Block, Known]] = ()):
         self._blocks: dict[Block, list[Known]] = defaultdict(list)
+        self._forms: dict[Block, _Forms] = {}
         for block, person in people:
-            self._blocks[block].append(person)
+            self.add(block, person)
 
     def add(self, block: Block, person: Known) -> None:
         self._blocks[block].append(person)
+        self._forms.setdefault(block, _Forms()).add(list(person.words))
 
     def find(
         self, record: Enrolment, birth: date, exclude: frozenset[int] = frozenset()
     ) -> Resemblance | None:
         """The known person `record` most resembles, if it is a likely duplicate."""
         words = tokens(record.full_name)
+        block = block_of(record, birth)
+        people = self._blocks.get(block, [])
+        if len(people) > LARGE_BLOCK:
+            people = [people[i] for i in self._forms[block].near(words)]
         best: Resemblance | None = None
-        for other in self._blocks.get(block_of(record, birth), ()):
+        for other in people:
             if other.nik == record.nik or other.member_id in exclude:
                 continue
             if other.cid and other.cid == record.client_id:
@@ -110,6 +122,47 @@ class Lookalikes:
             if found is not None and (best is None or found.score > best.score):
                 best = found
         return best
+
+
+#: From this many people a block is narrowed before it is scored exactly.
+LARGE_BLOCK = 64
+#: How far below the cutoff the narrowing still keeps a name (it scores forms, not the
+#: exact variants of `name_match`).
+_MARGIN = 15.0
+
+
+class _Forms:
+    """The names of one block as rapidfuzz compares them fast: words sorted (token
+    sort is then a plain ratio), without spaces, and without the nobility title and
+    patronymic."""
+
+    def __init__(self) -> None:
+        self.sorted: list[str] = []
+        self.joined: list[str] = []
+        self.bare: list[str] = []
+
+    def add(self, words: list[str]) -> None:
+        for target, form in zip((self.sorted, self.joined, self.bare), _forms(words), strict=True):
+            target.append(form)
+
+    def near(self, words: list[str]) -> list[int]:
+        """Indexes of the names that may score at least NAME_CUTOFF against `words`."""
+        near: set[int] = set()
+        cutoffs = (NAME_CUTOFF, NAME_CUTOFF, NAME_CUTOFF - _MARGIN)
+        lists = (self.sorted, self.joined, self.bare)
+        for query, choices, cutoff in zip(_forms(words), lists, cutoffs, strict=True):
+            found = process.extract(
+                query, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+            )
+            near.update(index for _, _, index in found)
+        return sorted(near)
+
+
+def _forms(words: list[str]) -> tuple[str, str, str]:
+    bare = [w for w in words if w not in NOBILITY]
+    if BIN in bare[1:]:
+        bare = bare[: bare.index(BIN)]
+    return " ".join(sorted(words)), "".join(words), " ".join(sorted(bare))
 
 
 def resembles(record: Enrolment, words: list[str], other: Known) -> Resemblance | None:

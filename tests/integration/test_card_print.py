@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from enrolment import areas
 from enrolment.card_token import token_from_text, verify
 from enrolment.nik import mask_nik
-from tests.conftest import nik_for, person
+from tests.conftest import nik_for, person, person_name
 from tests.integration.cards_helpers import (
     cli,
     desk_cookies,
@@ -37,7 +37,7 @@ def enrol(server: Server, serials: list[int], villages: list[str]) -> tuple[str,
     """Push one person per serial (cycling through `villages`); member numbers by serial."""
     token = server.pair()
     recs = [
-        person(n, name=f"Warga Uji {n}", village=villages[i % len(villages)])
+        person(n, name=person_name(n), village=villages[i % len(villages)])
         for i, n in enumerate(serials)
     ]
     results = server.push_results(token, recs)
@@ -69,7 +69,7 @@ def test_card_pdf_is_id1_and_its_qr_verifies(server: Server) -> None:
     assert url_prefix_ok(url, server)
     claims = verify(token_from_text(url), fresh_keys(server))
     assert claims.member_no == members[7]
-    check_page(url, "Warga Uji 7", nik_for(7))
+    check_page(url, person_name(7), nik_for(7))
 
     # The PNG carries the same token.
     r = httpx.get(f"{server.url}/api/v1/cards/{members[7]}.png", headers=auth)
@@ -112,7 +112,7 @@ def test_kecamatan_batch_prints_every_unrevoked_card(server: Server) -> None:
     assert set(printed) == expected  # not the revoked card, not the other kecamatan
     assert outside[50] not in printed
     for n in (1, 12):
-        check_page(printed[members[n]], f"Warga Uji {n}", nik_for(n))
+        check_page(printed[members[n]], person_name(n), nik_for(n))
 
     # One desa only.
     r = httpx.get(

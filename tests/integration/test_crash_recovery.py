@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from enrolment.protocol import decode_push_reply
 from enrolment.records import Enrolment
-from tests.conftest import person
+from tests.conftest import person, person_name
 from tests.live import ServerProcess
 
 BATCHES, BATCH, DEVICES = 20, 500, 4
@@ -27,7 +27,7 @@ BATCHES, BATCH, DEVICES = 20, 500, 4
 
 def people(n: int) -> list[Enrolment]:
     """`n` valid enrolments with distinct NIKs (the 4-digit serial runs out at 9999)."""
-    return [person(1 + i % 9000, day=1 + i // 9000, name=f"Warga Uji {i}") for i in range(n)]
+    return [person(1 + i % 9000, day=1 + i // 9000, name=person_name(i)) for i in range(n)]
 
 
 @pytest.fixture

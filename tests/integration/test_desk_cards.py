@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from enrolment import areas
 from enrolment.card_token import CardClaims, token_from_text, verify
-from tests.conftest import person
+from tests.conftest import person, person_name
 from tests.integration.cards_helpers import first_page, fresh_keys, qr_texts, url_prefix_ok
 from tests.integration.conftest import Server
 from tests.integration.desk import Desk
@@ -74,7 +74,7 @@ def audit_actions(server: Server) -> list[str]:
 def enrol(server: Server, people: list[tuple[int, str]]) -> dict[str, str]:
     """Push (serial, village) people in one batch; their villages by member number."""
     token = server.pair()
-    records = [person(n, name=f"Warga Uji {n}", village=v) for n, v in people]
+    records = [person(n, name=person_name(n), village=v) for n, v in people]
     results = server.push_results(token, records)
     return {results[r.client_id].member_no or "": r.village_code for r in records}
 

@@ -159,7 +159,9 @@ def test_review_scan_counts_and_seconds_read_as_indonesian(server: Server) -> No
     right = person(50, name="Lalu Ahmad Fauzi")
     typo = person(51, name="Lalu Ahmad Fauzy")  # one person, a mistyped NIK
     server.push_results(token, [right])
-    server.push_results(other, [typo])
+    # Enrolled under another name, then corrected (held at ingest if alike at once).
+    server.push_results(other, [replace(typo, full_name="Lalu Sapri")])
+    server.push_results(other, [replace(typo, version=2)])
     desk = Desk(server)
     r = desk.post("/desk/review/scan")
     page = desk.get(r.headers["location"]).text

@@ -21,7 +21,7 @@ import httpx
 import sqlalchemy as sa
 
 from sync_server.models import utcnow
-from tests.conftest import person
+from tests.conftest import person, person_name
 from tests.integration.conftest import ROOT, Server
 from tests.integration.desk import PASSWORD, Desk, csrf_of, make_user
 
@@ -94,7 +94,7 @@ def test_failed_logins_do_not_stall_tablet_pushes(server: Server) -> None:
         t.start()
     try:
         time.sleep(1.5)  # the flood is under way
-        records = [person(i, name=f"Orang Banjir {i}") for i in range(1, 51)]
+        records = [person(i, name=person_name(i)) for i in range(1, 51)]
         started = time.monotonic()
         r = server.push(token, records)
         took = time.monotonic() - started

@@ -37,7 +37,7 @@ def push(server: Server, token: str, records: list[Enrolment]) -> dict[str, Reco
 
 
 def pull(server: Server, token: str) -> dict:
-    r = httpx.get(server.url + PULL, headers={"Authorization": f"Bearer {token}"})
+    r = httpx.get(server.url + PULL, headers={"Authorization": f"Bearer {token}"}, timeout=60)
     assert r.status_code == 200, r.text
     return r.json()
 
@@ -106,6 +106,32 @@ def test_a_look_alike_is_held_with_its_reason_and_a_replay_is_held_again(
     assert "Lalu Ahmad Fauzi" in page.text and "Lalu Achmad Fauzy" in page.text
     assert "Ditahan" in page.text
     assert "Ditahan" in desk.get("/desk/review").text
+
+
+def test_an_edit_of_a_held_record_is_judged_anew_and_closes_the_old_hold(
+    server: Server,
+) -> None:
+    tab_a, tab_b = server.pair_many(2)
+    push(server, tab_a, [person(40, name="Baiq Hartini", female=True)])
+    held = person(41, name="Baiq Hartiny", female=True)
+    assert push(server, tab_b, [held])[held.client_id].outcome == "held"
+    # Still alike after the edit: held again, one open hold (the newest version's).
+    edit = replace(held, version=2, phone="081999888777")
+    assert push(server, tab_b, [edit])[held.client_id].outcome == "held"
+    (item,) = held_items(server)
+    with server.engine.connect() as conn:
+        version = conn.execute(
+            sa.text(
+                "SELECT s.version FROM review_items r JOIN submissions s"
+                " ON s.id = r.submission_id WHERE r.id = :i"
+            ),
+            {"i": item.id},
+        ).scalar_one()
+    assert version == 2
+    # The officer finds another name on the KTP: no longer alike, a member of its own.
+    fixed = replace(held, version=3, full_name="Baiq Kamariah")
+    assert push(server, tab_b, [fixed])[held.client_id].outcome == "created"
+    assert held_items(server) == []
 
 
 def test_release_makes_a_member_the_tablet_learns_at_its_pull(server: Server) -> None:

@@ -23,6 +23,7 @@ from enrolment.roster import CANDIDATES_PER_PREFIX, MAX_PRECISION, expected_fill
 from field_app import sync_client
 from field_app.state import AppState
 from field_app.store import Store
+from tests.conftest import person_name
 from tests.integration.area_helpers import SELONG, pair_in
 from tests.integration.conftest import Server
 from tests.roster_attack import enumerate_matches, plausible_nik, read_tablet_roster, sampled
@@ -38,7 +39,8 @@ def members(n: int, seed: int = 10) -> list[Enrolment]:
     people: dict[str, Enrolment] = {}
     while len(people) < n:
         nik, born, sex = plausible_nik(rng, "520307")
-        name = f"{rng.choice(['Lalu', 'Baiq', 'Siti', 'Amaq'])} Uji {len(people)}"
+        # Different people, whose names are not alike (or look-alikes are held at ingest).
+        name = person_name(len(people))
         people[nik] = Enrolment(
             client_id=new_client_id(),
             version=1,

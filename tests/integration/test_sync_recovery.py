@@ -21,7 +21,7 @@ from enrolment.records import Enrolment
 from field_app import sync_client
 from field_app.store import Status, Store
 from sync_server.services.server_identity import BLOCK
-from tests.conftest import person
+from tests.conftest import person, person_name
 from tests.integration.conftest import PG_URL, Server
 from tests.live import ROOT, free_port
 
@@ -66,7 +66,7 @@ def paired(store: Store, srv: Server, name: str) -> Store:
 
 
 def enrol(store: Store, serials: range) -> list[Enrolment]:
-    records = [person(s, name=f"Warga Nomor {s}") for s in serials]
+    records = [person(s, name=person_name(s)) for s in serials]
     for r in records:
         store.save_enrolment(r)
     return records

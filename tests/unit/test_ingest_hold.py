@@ -7,6 +7,7 @@ from datetime import date
 
 from enrolment.records import parse_birth_date
 from sync_server.services.ingest_hold import (
+    LARGE_BLOCK,
     Known,
     Lookalikes,
     Resemblance,
@@ -14,7 +15,7 @@ from sync_server.services.ingest_hold import (
     held_problem,
 )
 from sync_server.services.name_match import tokens
-from tests.conftest import person
+from tests.conftest import person, person_name
 
 MEMBER = person(50, name="Lalu Ahmad Fauzi")
 BIRTH = date(1985, 8, 17)
@@ -89,3 +90,22 @@ def test_the_reason_names_the_member_by_masked_nik_only() -> None:
     assert "93.8 %" in wire["en"] and "desa yang sama" in wire["id"]
     other = held_problem(Resemblance(MEMBER.nik, 7, 90, False)).to_wire()
     assert "another village" in other["en"] and "{" not in other["id"] + other["en"]
+
+
+def test_a_large_block_is_narrowed_without_losing_a_look_alike() -> None:
+    # 1 January, one village: far more people than LARGE_BLOCK, names not alike.
+    people = [known(person(i, name=person_name(i)), i) for i in range(1, LARGE_BLOCK * 3)]
+    planted = [
+        (person(900, name="Lalu Ahmad Fauzi"), person(901, name="Ahmad Fauzy")),
+        (person(902, name="Hj. Siti Aminah binti Saleh"), person(903, name="Siti Aminah")),
+        (person(904, name="Muhammad Zainal Abidin"), person(905, name="M. Zainal Abidin")),
+        (person(906, name="Nur Hayati"), person(907, name="Nurhayati")),
+    ]
+    index = Lookalikes([*people, *(known(a, 900 + i) for i, (a, _) in enumerate(planted))])
+    for i, (_, b) in enumerate(planted):
+        found = index.find(b, BIRTH)
+        assert found is not None and found.member_id == 900 + i, b.full_name
+    assert index.find(person(999, name="Baiq Kamariah"), BIRTH) is None
+    # Its different fathers still tell two men apart.
+    index = Lookalikes([*people, known(person(908, name="Ahmad bin Saleh"), 908)])
+    assert index.find(person(909, name="Ahmad bin Hamid"), BIRTH) is None
