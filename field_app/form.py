@@ -361,6 +361,7 @@ class EnrolmentForm:
             for m in rest
         ]
         form.errors = server_errors(anchor.problems, lang)
+        form.lang = lang
         return form
 
 

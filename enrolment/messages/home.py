@@ -8,6 +8,7 @@ HOME: dict[str, dict[str, str]] = {
         "id": "Keluarga · KK {kk} · {n} orang",
         "en": "Household · KK {kk} · {n} people",
     },
+    "discard_draft_title": {"id": "Buang draf {title}?", "en": "Discard the draft {title}?"},
     "filters_button": {"id": "Saring", "en": "Filter"},
     "filters_button_on": {"id": "Saring ({n})", "en": "Filter ({n})"},
     "sync_done_totals": {

@@ -148,6 +148,7 @@ def _use_first_error_focus(form: EnrolmentForm, wire: Wiring, scroll: ft.Ref) ->
         # Not on screen (any more): nothing to bring into view.
         with contextlib.suppress(RuntimeError, TimeoutError, ValueError):
             await scroll.current.scroll_to(scroll_key=key, duration=250)
+        form.focus_key = ""  # done: coming back to the form later does not jump again
         target = wire.focus_target(key)
         if target is not None and target.current is not None:
             with contextlib.suppress(RuntimeError, TimeoutError):

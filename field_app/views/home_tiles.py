@@ -14,6 +14,7 @@ from enrolment.segments import Segment, segment_name
 from field_app.form import format_date
 from field_app.i18n import t
 from field_app.store import Draft, Status, StoredEnrolment
+from field_app.views.common import confirm
 
 _STATUS_COLOURS = {
     Status.PENDING: ft.Colors.AMBER_100,
@@ -42,8 +43,15 @@ def DraftTile(
 ) -> ft.Control:
     """One unfinished form (re-rendered only when it or the language changes)."""
 
-    async def discard(e: ft.Event) -> None:
-        await discard_draft(draft)
+    def discard(e: ft.Event) -> None:
+        confirm(
+            e.page,
+            title=t("discard_draft_title", lang, title=draft.title),
+            body=t("discard_body", lang),
+            yes=t("discard", lang),
+            no=t("cancel", lang),
+            on_yes=lambda: discard_draft(draft),
+        )
 
     segment = draft.payload.get("segment", "")
     lines: list[ft.Control] = [
@@ -60,25 +68,30 @@ def DraftTile(
             size=14,
         ),
     ]
+    # The buttons under the text, each with its word: a lone trash icon beside
+    # Lanjutkan was one slip of the thumb from deleting (it still asks first).
+    buttons = ft.Row(
+        [
+            ft.FilledTonalButton(
+                content=ft.Text(t("resume", lang), size=16),
+                icon=ft.Icons.EDIT_NOTE,
+                height=48,
+                on_click=lambda e: resume(draft),
+            ),
+            ft.OutlinedButton(
+                content=ft.Text(t("discard", lang), size=16, color=ft.Colors.RED_900),
+                icon=ft.Icons.DELETE_OUTLINE,
+                icon_color=ft.Colors.RED_900,
+                height=48,
+                on_click=discard,
+            ),
+        ],
+        wrap=True,
+        spacing=8,
+        run_spacing=8,
+    )
     return ft.Container(
-        ft.Row(
-            [
-                ft.Column(lines, spacing=2, expand=True),
-                ft.FilledTonalButton(
-                    content=ft.Text(t("resume", lang), size=16),
-                    height=48,
-                    on_click=lambda e: resume(draft),
-                ),
-                ft.IconButton(
-                    ft.Icons.DELETE_OUTLINE,
-                    tooltip=t("discard", lang),
-                    width=48,
-                    height=48,
-                    on_click=discard,
-                ),
-            ],
-            vertical_alignment=ft.CrossAxisAlignment.CENTER,
-        ),
+        ft.Column([*lines, buttons], spacing=6),
         padding=12,
         border=ft.Border.all(1, ft.Colors.AMBER_300),
         bgcolor=ft.Colors.AMBER_50,

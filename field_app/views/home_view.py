@@ -109,9 +109,12 @@ def _filters(home: HomeList, lang: str) -> list[ft.Control]:
                 icon=ft.Icons.FILTER_LIST,
                 height=TOUCH,
                 on_click=lambda e: home.toggle_filters(),
+                # Narrow padding: the search label stays on one line beside it at 360 px.
+                style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=10)),
             ),
         ],
         vertical_alignment=ft.CrossAxisAlignment.CENTER,
+        spacing=8,
     )
     if not (home.filters_open or home.filtering()):
         return [search]
@@ -279,7 +282,7 @@ def HomeView(state: AppState, session: Session, home: HomeList) -> ft.Control:
             *_waiting(home, lang),
             _actions(state, session, lang),
             *([ft.ProgressBar()] if session.busy else []),
-            message_bar(session.message),
+            message_bar(session.message, session.message_kind),
             *drafts,
             *_officer_bar(state, lang),
             *_filters(home, lang),

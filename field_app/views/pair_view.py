@@ -76,6 +76,6 @@ def PairView(session: Session) -> ft.Control:
                 else []
             ),
             ft.Row([big_button(t("pair_button", lang), submit, disabled=session.busy)]),
-            message_bar(session.message),
+            message_bar(session.message, session.message_kind),
         ],
     )

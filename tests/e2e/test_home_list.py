@@ -88,3 +88,53 @@ def test_phone_shows_records_on_the_first_screen(system, phone):
     box = ui.page.get_by_text("Sahnun Layar Pertama", exact=True).first.bounding_box()
     assert top is not None and box is not None
     assert box["y"] - top["y"] + 16 + box["height"] <= 800, (top, box)
+
+
+@pytest.mark.parametrize("screen", ["phone", "tablet"])
+def test_a_draft_is_discarded_only_when_confirmed(system, screen, request):
+    server, app = system
+    ui = request.getfixturevalue(screen)
+    ui.open(app.url)
+    flows.pair(ui, server)
+    store = flows.open_store(app)
+    store.save_draft("draft-1", "Rabiah Draf", {"full_name": "Rabiah Draf"})
+    store.close()
+    ui.fill("Cari nama atau NIK", "x")  # home reloads (drafts with it on the next tap)
+    ui.fill("Cari nama atau NIK", "")
+    ui.click("Sinkronkan")
+    ui.wait_text("Rabiah Draf")
+    ui.click("Buang")
+    ui.wait_text("Buang draf Rabiah Draf?")
+    ui.shot("home-discard-draft")
+    ui.click("Batal")
+    ui.page.get_by_role("button", name="Batal", exact=True).wait_for(state="detached")
+    ui.wait_text("Rabiah Draf")  # still there
+    ui.click("Buang")
+    ui.wait_text("Buang draf Rabiah Draf?")
+    # The dialog's Buang (drawn last, over the tile's own).
+    ui.page.get_by_role("button", name="Buang", exact=True).last.click()
+    ui.wait_gone("Rabiah Draf")
+
+
+def test_out_of_reach_is_amber_and_a_sync_green(system, phone):
+    from tests.e2e.test_form_guidance import contrast, notice_colours
+
+    server, app = system
+    ui = phone
+    ui.open(app.url)
+    flows.pair(ui, server)
+    store = flows.open_store(app)
+    store.save_enrolments([person(721, name="Warna Notis")])
+    store.close()
+    server.stop()
+    ui.click("Sinkronkan")
+    ui.wait_text("Server tidak dapat dihubungi", ignore_case=True)
+    bg, ink = notice_colours(ui, "dihubungi", "home-unreachable")
+    assert bg[0] >= bg[1] > bg[2] + 10, bg  # amber (red ≥ green > blue), not green
+    assert contrast(bg, ink) >= 4.5
+    server.start()
+    ui.click("Sinkronkan")
+    ui.wait_text("Sinkronisasi selesai")
+    bg, ink = notice_colours(ui, "Sinkronisasi selesai", "home-synced")
+    assert bg[1] > bg[0] and bg[1] > bg[2], bg  # green
+    assert contrast(bg, ink) >= 4.5
