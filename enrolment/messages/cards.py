@@ -68,8 +68,6 @@ CARDS: dict[str, dict[str, str]] = {
     "card_print_segment": {"id": "Segmen", "en": "Segment"},
     "card_print_village": {"id": "Desa", "en": "Village"},
     "card_print_valid": {"id": "Berlaku", "en": "Valid"},
-    "card_print_scan": {
-        "id": "Pindai QR untuk memeriksa keaslian",
-        "en": "Scan the QR to check the card",
-    },
+    # Under the QR, one language a line, each within the code's width at 7 pt.
+    "card_print_scan": {"id": "Pindai QR untuk cek keaslian", "en": "Scan the QR to verify"},
 }

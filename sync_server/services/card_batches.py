@@ -1,4 +1,4 @@
-"""Printing cards in batches: A4 sheets of 10 cards (2 x 5) with cut marks.
+"""Printing cards in batches: A4 sheets of 10 cards (2 x 5), outlined, with cut marks.
 
 A batch is every unrevoked card of a kecamatan or a desa, or a reprint list: the
 cards with given serials, or the cards reissued since a date (after a loss, a
@@ -22,7 +22,7 @@ from enrolment.areas import area_name, is_home_village
 from enrolment.card_token import CardClaims
 from sync_server.config import Settings
 from sync_server.models import Card, Member, utcnow
-from sync_server.services.card_layout import CARD_H, CARD_W, layout_card
+from sync_server.services.card_layout import CARD_H, CARD_W, MIN_TEXT_PT, layout_card
 from sync_server.services.card_pdf import draw_card, new_canvas
 from sync_server.services.cards import verify_url
 from sync_server.services.members import member_number
@@ -37,8 +37,13 @@ _BLOCK_W, _BLOCK_H = COLUMNS * CARD_W, ROWS * CARD_H
 _LEFT = (A4[0] / mm - _BLOCK_W) / 2
 _BOTTOM = (A4[1] / mm - _BLOCK_H) / 2
 _MARK_GAP, _MARK_LEN = 1.5, 4.0  # mm from the block, and mark length
+# Every card's edge is printed too (the cut line itself), so scissors or a guillotine
+# set by eye cut right without the marks: a 0.25 pt mid-grey line, thin and grey so
+# a cut a hair off leaves no dark edge.
+OUTLINE_PT, OUTLINE_GREY = 0.25, 0.5
 
 _FOOTER_Y = 5.0  # mm: baseline of the sheet footer, below the cut marks
+_FOOTER_PT = MIN_TEXT_PT
 
 Progress = Callable[[int, int], None]
 #: The largest serial there can be: `cards.id` is a 32-bit INTEGER.
@@ -199,10 +204,9 @@ def batch_pdf(
         chunk = cards[start : start + PER_PAGE]
         for i, claims in enumerate(chunk):
             url = verify_url(settings.public_base_url, signer.sign_card(claims))
-            col, line = i % COLUMNS, i // COLUMNS
-            x = (_LEFT + col * CARD_W) * mm
-            y = (_BOTTOM + (ROWS - 1 - line) * CARD_H) * mm  # first row at the top
-            draw_card(canvas, layout_card(claims, qr_matrix(qr_text(url))), x, y)
+            x, y = card_origin(i)
+            draw_card(canvas, layout_card(claims, qr_matrix(qr_text(url))), x * mm, y * mm)
+        _outlines(canvas, len(chunk))
         _cut_marks(canvas)
         # The sheet's villages in the footer: stacks get sorted by desa after cutting.
         desa_names = ", ".join(dict.fromkeys(area_name(c.village_code) for c in chunk))
@@ -231,6 +235,21 @@ def _title(*, kecamatan: str | None, desa: str | None, reprints_since: date | No
     return " — ".join(parts)
 
 
+def card_origin(i: int) -> tuple[float, float]:
+    """The bottom-left corner (mm from the sheet's bottom-left) of a page's card `i`."""
+    col, line = i % COLUMNS, i // COLUMNS
+    return _LEFT + col * CARD_W, _BOTTOM + (ROWS - 1 - line) * CARD_H  # first row at the top
+
+
+def _outlines(canvas: Canvas, n: int) -> None:
+    """The edge of each of the page's `n` cards: one stroked rectangle a card."""
+    rects = (card_origin(i) for i in range(n))
+    ops = " ".join(
+        f"{x * mm:.2f} {y * mm:.2f} {CARD_W * mm:.2f} {CARD_H * mm:.2f} re S" for x, y in rects
+    )
+    canvas.addLiteral(f"q {OUTLINE_GREY} G {OUTLINE_PT} w {ops} Q")
+
+
 def _cut_marks(canvas: Canvas) -> None:
     """Short hairlines in the margin extending every card edge of the 2 x 5 block."""
     ops = []
@@ -248,9 +267,9 @@ def _cut_marks(canvas: Canvas) -> None:
 
 def _footer(canvas: Canvas, text: str) -> None:
     canvas.setFillColorRGB(0.35, 0.35, 0.35)
-    canvas.setFont("DejaVuSans", 6.5)
-    room = (_BLOCK_W - 35) * mm  # leave the right end to the print date
-    while len(text) > 1 and canvas.stringWidth(text, "DejaVuSans", 6.5) > room:
+    canvas.setFont("DejaVuSans", _FOOTER_PT)
+    room = (_BLOCK_W - 38) * mm  # leave the right end to the print date
+    while len(text) > 1 and canvas.stringWidth(text, "DejaVuSans", _FOOTER_PT) > room:
         text = text[:-2] + "…"
     canvas.drawString(_LEFT * mm, _FOOTER_Y * mm, text)
     canvas.drawRightString(

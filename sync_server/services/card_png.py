@@ -25,7 +25,7 @@ CARD_SIZE = (round(CARD_W * PX_PER_MM), round(CARD_H * PX_PER_MM))  # (1011, 638
 
 
 @cache
-def _font(px: int, bold: bool) -> ImageFont.FreeTypeFont:
+def _font(px: float, bold: bool) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(font_path(bold)), px)
 
 
@@ -44,7 +44,8 @@ def render_card_png(claims: CardClaims, url: str) -> bytes:
                 fill=item.colour,
             )
         elif isinstance(item, Text):
-            font = _font(round(item.size * DPI / 72), item.bold)
+            # The exact size, not rounded to whole pixels: 7 pt stays 7 pt, not 6.96.
+            font = _font(item.size * DPI / 72, item.bold)
             xy = (_px(item.x), _px(item.y))
             draw.text(xy, item.text, fill=item.colour, font=font, anchor="ls")  # at the baseline
         elif isinstance(item, Code):
