@@ -18,7 +18,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from enrolment.messages import api, app, cards, desk, form_checks, holds, home, names, problems
+from enrolment.messages import (
+    api,
+    app,
+    cards,
+    desk,
+    form_checks,
+    holds,
+    home,
+    names,
+    problems,
+    report,
+)
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +70,7 @@ PARTS: tuple[Mapping[str, Entry], ...] = (
     form_checks.FORM_CHECKS,
     holds.HOLDS,
     home.HOME,
+    report.REPORT,
 )
 
 MESSAGES: dict[str, dict[str, str]] = merge(*PARTS)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -118,23 +118,30 @@ def _by_coverage(bar: Bar) -> tuple[float, str]:
     return (-(bar.percent or 0.0), bar.label)
 
 
-def _active() -> Any:
-    """Members not merged away or rejected by a coordinator."""
-    return _M.c.id.not_in(sa.select(_RETIRED.c.member_id))
+def active(until: datetime | None = None) -> Any:
+    """Members not merged away or rejected by a coordinator; with `until` (a stored UTC
+    instant), the members there were then: registered before it and not retired before it."""
+    if until is None:
+        return _M.c.id.not_in(sa.select(_RETIRED.c.member_id))
+    retired = sa.select(_RETIRED.c.member_id).where(_RETIRED.c.retired_at < until)
+    return sa.and_(_M.c.created_at < until, _M.c.id.not_in(retired))
 
 
-def coverage(*, session: Session, weeks: int = 12, today: date | None = None) -> Coverage:
-    """Members by segment, kecamatan, desa and (the last `weeks`) week of enrolment."""
+def coverage(
+    *, session: Session, weeks: int = 12, today: date | None = None, until: datetime | None = None
+) -> Coverage:
+    """Members by segment, kecamatan, desa and (the last `weeks`) week of enrolment;
+    with `until`, as they were at that instant (the progress report's date)."""
     targets = load_targets()
     by_segment = dict(
         session.execute(
-            sa.select(_M.c.segment, sa.func.count()).where(_active()).group_by(_M.c.segment)
+            sa.select(_M.c.segment, sa.func.count()).where(active(until)).group_by(_M.c.segment)
         ).all()
     )
     by_village = dict(
         session.execute(
             sa.select(_M.c.village_code, sa.func.count())
-            .where(_active())
+            .where(active(until))
             .group_by(_M.c.village_code)
         ).all()
     )
@@ -172,11 +179,11 @@ def coverage(*, session: Session, weeks: int = 12, today: date | None = None) ->
         segments=segments,
         kecamatan=kecamatan,
         villages=villages,
-        weeks=_weekly(session, weeks, today or date.today()),
+        weeks=_weekly(session, weeks, today or date.today(), until),
     )
 
 
-def _weekly(session: Session, weeks: int, today: date) -> list[Bar]:
+def _weekly(session: Session, weeks: int, today: date, until: datetime | None) -> list[Bar]:
     """New members per ISO week (Monday start) over the last `weeks` weeks, oldest first."""
     monday = today - timedelta(days=today.weekday())
     start = monday - timedelta(weeks=weeks - 1)
@@ -186,7 +193,7 @@ def _weekly(session: Session, weeks: int, today: date) -> list[Bar]:
         else sa.cast(_M.c.created_at, sa.Date)
     )
     rows = session.execute(
-        sa.select(day, sa.func.count()).where(_active(), _M.c.created_at >= start).group_by(day)
+        sa.select(day, sa.func.count()).where(active(until), _M.c.created_at >= start).group_by(day)
     ).all()
     counts = [0] * weeks
     for d, n in rows:

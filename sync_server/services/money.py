@@ -16,7 +16,7 @@ shipped `assets/contribution_rates.json`). The calculator is `enrolment.contribu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -27,14 +27,14 @@ from enrolment.areas import village_label
 from enrolment.contributions import FUNDING_SOURCES, Rates, load_rates
 from enrolment.segments import DEFAULT_FUNDING
 from sync_server.desk_format import to_wita
-from sync_server.models import Member, RetiredMember, utcnow
+from sync_server.models import Member, utcnow
+from sync_server.services.coverage import active
 
 #: Every source, public budgets first (the order of the page's table).
 PUBLIC_FUNDS = ("add", "dbhcht", "apbd")
 FUNDS = (*PUBLIC_FUNDS, *(f for f in FUNDING_SOURCES if f not in PUBLIC_FUNDS))
 DUE_BUCKETS = ((30, "≤ 30 hari"), (60, "31–60 hari"), (90, "61–90 hari"))
 _M = Member.__table__  # type: ignore[attr-defined]
-_RETIRED = RetiredMember.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -96,20 +96,16 @@ class Money:
         return self.public_monthly() + sum(self.other_totals.values())
 
 
-def money(*, session: Session, today: date | None = None) -> Money:
-    """Contributions by funding source and village; UMKM cash and conversions."""
+def money(*, session: Session, today: date | None = None, until: datetime | None = None) -> Money:
+    """Contributions by funding source and village; UMKM cash and conversions. With
+    `until` (a stored UTC instant), the members there were then (the progress report)."""
     # Conversions fall due on Lombok's calendar, whatever the server's own time zone.
     today = today or to_wita(utcnow()).date()
     result = Money([], {}, {})
-    _by_fund(session, result)
-    _startup_cash(session, result)
-    _conversions(session, result, today)
+    _by_fund(session, result, active(until), load_rates(day=today))
+    _startup_cash(session, result, active(until))
+    _conversions(session, result, today, active(until))
     return result
-
-
-def _active() -> Any:
-    """Members not merged away or rejected by a coordinator."""
-    return _M.c.id.not_in(sa.select(_RETIRED.c.member_id))
 
 
 def payer() -> Any:
@@ -138,14 +134,14 @@ def monthly_sql(rates: Rates) -> Any:
     return jkk + rates.jkm_flat + jht
 
 
-def _by_fund(session: Session, result: Money) -> None:
+def _by_fund(session: Session, result: Money, members: Any, rates: Rates) -> None:
     """Members and monthly contributions by village and payer (one GROUP BY). A payer
     outside FUNDS (a segment without a usual payer, an old record) is kept under its own
     code, so every member is counted somewhere."""
     fund = payer()
     rows = session.execute(
-        sa.select(_M.c.village_code, fund, sa.func.count(), sa.func.sum(monthly_sql(load_rates())))
-        .where(_active())
+        sa.select(_M.c.village_code, fund, sa.func.count(), sa.func.sum(monthly_sql(rates)))
+        .where(members)
         .group_by(_M.c.village_code, fund)
     ).all()
     villages: dict[str, VillageMoney] = {}
@@ -162,18 +158,18 @@ def _by_fund(session: Session, result: Money) -> None:
     result.villages = sorted(villages.values(), key=lambda v: v.label)
 
 
-def _startup_cash(session: Session, result: Money) -> None:
+def _startup_cash(session: Session, result: Money, members: Any) -> None:
     """UMKM start-up cash paid, and to how many owners."""
     # Only UMKM owners have an amount (and a due date): ingest sets them from their details.
     paid, people = session.execute(
         sa.select(sa.func.sum(_M.c.startup_cash), sa.func.count(_M.c.startup_cash)).where(
-            _active(), _M.c.startup_cash.is_not(None), _M.c.startup_cash > 0
+            members, _M.c.startup_cash.is_not(None), _M.c.startup_cash > 0
         )
     ).one()
     result.startup_cash_paid, result.startup_cash_people = int(paid or 0), int(people or 0)
 
 
-def _conversions(session: Session, result: Money, today: date) -> None:
+def _conversions(session: Session, result: Money, today: date, members: Any) -> None:
     """UMKM owners whose paid membership starts within the last bucket or is overdue,
     soonest first, and how many in each bucket."""
     result.due = {"overdue": 0, **{label: 0 for _, label in DUE_BUCKETS}}
@@ -181,7 +177,7 @@ def _conversions(session: Session, result: Money, today: date) -> None:
     rows = session.execute(
         sa.select(_M.c.full_name, _M.c.village_code, _M.c.conversion_due)
         .where(
-            _active(),
+            members,
             _M.c.conversion_due.is_not(None),
             _M.c.conversion_due <= last,
         )

@@ -14,6 +14,7 @@ from sync_server.web.routes import (
     devices,
     exports,
     pairing_codes,
+    progress_report,
     reports,
     review,
 )
@@ -23,7 +24,17 @@ from sync_server.web.templating import STATIC
 def install_desk(app: FastAPI) -> None:
     """Add the desk; call after the API's error handlers are installed."""
     install_desk_errors(app)
-    for module in (auth, accounts, reports, review, devices, pairing_codes, cards, exports):
+    for module in (
+        auth,
+        accounts,
+        reports,
+        progress_report,
+        review,
+        devices,
+        pairing_codes,
+        cards,
+        exports,
+    ):
         app.include_router(module.router)
     # Only the style sheet lives here: public, no personal data.
     app.mount("/desk/static", StaticFiles(directory=STATIC), name="desk-static")
