@@ -22,6 +22,10 @@ REPORT: dict[str, dict[str, str]] = {
         "id": "Tanggal laporan {value} belum terjadi: pilih hari ini atau sebelumnya.",
         "en": "The report date {value} is in the future: choose today or earlier.",
     },
+    "desk_report_date_early": {
+        "id": "Tanggal laporan {value} terlalu awal: pilih {earliest} atau sesudahnya.",
+        "en": "The report date {value} is too early: choose {earliest} or later.",
+    },
     "audit_export_report": {
         "id": "Unduh laporan kemajuan",
         "en": "Progress report downloaded",

@@ -25,6 +25,9 @@ from sync_server.services.money import Money, money
 
 _M = Member.__table__  # type: ignore[attr-defined]
 WEEKS = 12
+#: No report before this day: the programme has no member from before it, and a day
+#: near year 1 cannot hold the 12 weeks before it (the week trend overflowed: a 500).
+EARLIEST_DAY = date(2000, 1, 1)
 
 
 @dataclass(frozen=True)

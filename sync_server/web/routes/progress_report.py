@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from sync_server.dependencies import SessionDep
 from sync_server.desk_format import format_day, parse_day
 from sync_server.services.audit import audit
-from sync_server.services.progress_report import progress_report, today_wita
+from sync_server.services.progress_report import EARLIEST_DAY, progress_report, today_wita
 from sync_server.services.progress_report_pdf import render_report_pdf
 from sync_server.web.deps import DeskDep
 from sync_server.web.errors import DeskError
@@ -32,6 +32,10 @@ def report_pdf(
         raise DeskError(400, "report_date_bad", value=tanggal.strip()[:20]) from None
     if day > today_wita():
         raise DeskError(400, "report_date_future", value=format_day(day))
+    if day < EARLIEST_DAY:
+        raise DeskError(
+            400, "report_date_early", value=tanggal.strip(), earliest=format_day(EARLIEST_DAY)
+        )
     report = progress_report(session=session, day=day)
     body = render_report_pdf(report)
     audit(session, desk.user, "export_report", f"tanggal:{format_day(day)}")
