@@ -28,10 +28,12 @@ from sqlmodel import Session
 
 from enrolment.areas import ASSETS_DIR, HOME_REGENCY, area_name, home_areas
 from enrolment.segments import Segment, segment_name
+from sync_server.desk_format import wita_midnight_utc
 from sync_server.models import Member, RetiredMember
 
 TARGETS_FILE = ASSETS_DIR / "targets.json"
 POPULATION_FILE = ASSETS_DIR / "wilayah" / "population.csv"
+_WITA_HOURS = 8  # Asia/Makassar has no daylight saving
 _M = Member.__table__  # type: ignore[attr-defined]
 _RETIRED = RetiredMember.__table__  # type: ignore[attr-defined]
 
@@ -187,13 +189,16 @@ def _weekly(session: Session, weeks: int, today: date, until: datetime | None) -
     """New members per ISO week (Monday start) over the last `weeks` weeks, oldest first."""
     monday = today - timedelta(days=today.weekday())
     start = monday - timedelta(weeks=weeks - 1)
+    # The day on the office's clock (stored times are UTC; WITA is UTC+8 all year): a
+    # Monday 07.00 WITA enrolment belongs to Monday's week, not Sunday's.
     day = (
-        sa.func.date(_M.c.created_at)
+        sa.func.date(_M.c.created_at, f"+{_WITA_HOURS} hours")
         if session.get_bind().dialect.name == "sqlite"
-        else sa.cast(_M.c.created_at, sa.Date)
+        else sa.cast(_M.c.created_at + sa.text(f"interval '{_WITA_HOURS} hours'"), sa.Date)
     )
+    since = wita_midnight_utc(start)
     rows = session.execute(
-        sa.select(day, sa.func.count()).where(active(until), _M.c.created_at >= start).group_by(day)
+        sa.select(day, sa.func.count()).where(active(until), _M.c.created_at >= since).group_by(day)
     ).all()
     counts = [0] * weeks
     for d, n in rows:

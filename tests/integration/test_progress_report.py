@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 import httpx
 import pypdfium2 as pdfium
 import sqlalchemy as sa
+from sqlmodel import Session
 
 from enrolment.contributions import format_rupiah, load_rates, monthly_contribution
 from enrolment.household import Household
@@ -25,6 +26,7 @@ from enrolment.messages import text
 from enrolment.records import Enrolment
 from sync_server.desk_format import to_wita
 from sync_server.models import Member, utcnow
+from sync_server.services.coverage import coverage
 from tests.conftest import nik_for, person
 from tests.integration.conftest import Server
 from tests.integration.desk import Desk
@@ -363,4 +365,21 @@ def test_only_a_signed_in_desk_user_gets_the_report(server: Server) -> None:
     assert admin.get("/desk/report.pdf").headers["content-type"] == "application/pdf"
     assert [row for row in _audit(server) if row[1] == "export_report"] == [
         ("admin", "export_report", f"tanggal:{_dmy(_today())}")
+    ]
+
+
+def test_the_week_trend_counts_by_the_wita_day(server: Server) -> None:
+    """A Monday 07.00 WITA enrolment is stored as Sunday 23.00 UTC: it belongs to that
+    Monday's week (on the coverage page and the report), the Sunday 23.00 WITA one to
+    the week before."""
+    _push(server, [person(701), person(702)])
+    monday = _today() - timedelta(days=_today().weekday())
+    sunday_utc = datetime.combine(monday - timedelta(days=1), datetime.min.time())
+    _set_time(server, 701, sunday_utc + timedelta(hours=23))  # Monday 07.00 WITA
+    _set_time(server, 702, sunday_utc + timedelta(hours=15))  # Sunday 23.00 WITA
+    with Session(server.engine) as session:
+        weeks = coverage(session=session, weeks=2, today=monday).weeks
+    assert [(w.code, w.count) for w in weeks] == [
+        ((monday - timedelta(weeks=1)).isoformat(), 1),
+        (monday.isoformat(), 1),
     ]
