@@ -130,12 +130,45 @@ def schedule_from_dict(data: Any) -> Schedule:
     return Schedule(tables)
 
 
-def covers(schedule: Schedule, first: date, last: date) -> bool:
-    """True when some table is in force on every day from `first` to `last`: starts of
-    tables and the days after ends are the only places a gap can begin."""
+def first_gap(schedule: Schedule, first: date = OPEN_START, last: date = OPEN_END) -> date | None:
+    """The first day from `first` to `last` on which no table is in force (None: every
+    day has one): starts of tables and the days after ends are the only places a gap
+    can begin."""
     edges = (
         {first}
         | {t.start for t in schedule.tables}
         | {t.end.fromordinal(t.end.toordinal() + 1) for t in schedule.tables if t.end < OPEN_END}
     )
-    return all(any(t.holds(d) for t in schedule.tables) for d in edges if first <= d <= last)
+    return next(
+        (
+            d
+            for d in sorted(edges)
+            if first <= d <= last and not any(t.holds(d) for t in schedule.tables)
+        ),
+        None,
+    )
+
+
+def covers(schedule: Schedule, first: date, last: date) -> bool:
+    """True when some table is in force on every day from `first` to `last`."""
+    return first_gap(schedule, first, last) is None
+
+
+def table_to_dict(table: RateTable) -> dict[str, Any]:
+    """One table in the rates file's form (`table_from_dict` reads it back): an open
+    start or end is null; rates are decimal text, amounts whole rupiah."""
+    r = table.rates
+    return {
+        "from": None if table.start == OPEN_START else table.start.isoformat(),
+        "to": None if table.end == OPEN_END else table.end.isoformat(),
+        "basis": table.basis,
+        "jkk": {"rate": str(r.jkk_rate), "min": r.jkk_min, "max": r.jkk_max},
+        "jkm": {"flat": r.jkm_flat},
+        "jht": {"rate": str(r.jht_rate)},
+    }
+
+
+def schedule_to_dict(schedule: Schedule) -> dict[str, Any]:
+    """The schedule in the rates file's form, `{"tables": [...]}`, earliest start first
+    (`schedule_from_dict` reads it back): what the server stores and sends at a pull."""
+    return {"tables": [table_to_dict(t) for t in schedule.tables]}

@@ -7,6 +7,11 @@ roster (base64url), `hashes` the roster's units in their wire form
 name), `full` whether they replace the tablet's roster or add to it. Units are kept as
 text here: the tablet's store decodes them (`roster.decode_unit`) and drops what is not
 a unit, such as the 32-bit hashes an older server sent.
+
+The contribution schedule travels as `rates`, `{"tables": [...]}` in the shipped rates
+file's form (`enrolment.contribution_schedule.schedule_to_dict`): the tables in force on
+the server, which the tablet's contribution estimate uses. Optional both ways: an older
+server sends none (the tablet keeps its shipped file) and an older tablet ignores it.
 """
 
 from __future__ import annotations
@@ -15,6 +20,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from enrolment.contribution_schedule import (
+    Schedule,
+    ScheduleError,
+    schedule_from_dict,
+    schedule_to_dict,
+)
 from enrolment.protocol import PROTO, RecordResult, WireError
 
 
@@ -36,6 +47,8 @@ class PullReply:
     public_url: str = ""
     # Days the tablet keeps records the server accepted (0: no limit, or an older server).
     keep_days: int = 0
+    # The server's contribution schedule (None from an older server).
+    schedule: Schedule | None = None
 
 
 def encode_pull_reply(
@@ -49,10 +62,12 @@ def encode_pull_reply(
     roster_full: bool,
     rewound: bool,
     srv: str = "",
+    schedule: Schedule | None = None,
 ) -> dict[str, Any]:
     """The pull reply as sent. `keys` in the form of /api/v1/keys (`kid`, `alg`, `x`,
     `active`), `updates` as stored (`cid`, `ver`, `outcome`, `member_no`?, `card`?,
-    `problems`?); `srv` is left out when empty (the route may add it)."""
+    `problems`?); `srv` is left out when empty (the route may add it), and so is
+    `rates` without a `schedule`."""
     reply: dict[str, Any] = {
         "proto": PROTO,
         "rewound": rewound,
@@ -64,6 +79,8 @@ def encode_pull_reply(
     }
     if srv:
         reply["srv"] = srv
+    if schedule is not None:
+        reply["rates"] = schedule_to_dict(schedule)
     return reply
 
 
@@ -95,7 +112,21 @@ def decode_pull_reply(obj: Any) -> PullReply:
         srv=srv if isinstance(srv, str) else "",
         public_url=_text(obj, "public_url"),
         keep_days=_days(obj.get("keep_days")),
+        schedule=_schedule(obj.get("rates")),
     )
+
+
+def _schedule(value: Any) -> Schedule | None:
+    """The contribution schedule, if the reply carries one; WireError if it is not a
+    usable schedule in the rates file's form (`{"tables": [...]}`)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or "tables" not in value:
+        raise WireError("rates must be an object with tables")
+    try:
+        return schedule_from_dict(value)
+    except ScheduleError as exc:
+        raise WireError(f"rates: {exc}") from None
 
 
 def _days(value: Any) -> int:

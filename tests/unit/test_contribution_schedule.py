@@ -11,9 +11,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from enrolment.contribution_schedule import (
+    OPEN_END,
+    OPEN_START,
+    Rates,
+    RateTable,
+    Schedule,
     ScheduleError,
     covers,
+    first_gap,
     schedule_from_dict,
+    schedule_to_dict,
 )
 from enrolment.contributions import RATES_FILE, load_schedule, monthly_contribution
 
@@ -119,3 +126,49 @@ def test_the_latest_started_table_holding_the_day_is_chosen(day: date) -> None:
         return
     assert chosen.holds(day)
     assert all(t.start <= chosen.start for t in SCHEDULE.tables if t.holds(day))
+
+
+@st.composite
+def schedules(draw: st.DrawFn) -> Schedule:
+    """Any checked schedule: tables with distinct starts (one open start, maybe), any
+    ends at or after their start, rates with up to 6 decimals, whole rupiah."""
+    starts = draw(
+        st.lists(st.dates(date(2000, 1, 1), date(2040, 1, 1)), min_size=1, max_size=5, unique=True)
+    )
+    if draw(st.booleans()):
+        starts[0] = OPEN_START
+    tables = []
+    for start in starts:
+        end = draw(st.none() | st.dates(max(start, date(2000, 1, 1)), date(2045, 1, 1)))
+        rate = st.decimals(min_value=0, max_value=1, places=6)
+        low = draw(st.integers(0, 10**6))
+        rates = Rates(
+            draw(rate), low, draw(st.integers(low, 10**7)), draw(st.integers(0, 10**6)), draw(rate)
+        )
+        basis = draw(st.text(max_size=20))
+        tables.append(RateTable(start, OPEN_END if end is None else end, rates, basis))
+    return Schedule(tuple(sorted(tables, key=lambda t: t.start)))
+
+
+@given(schedules())
+def test_a_schedule_reads_back_from_its_file_form(schedule: Schedule) -> None:
+    assert schedule_from_dict(json.loads(json.dumps(schedule_to_dict(schedule)))) == schedule
+
+
+@given(schedules(), st.dates(date(1990, 1, 1), date(2050, 1, 1)))
+def test_the_first_gap_is_the_first_day_without_a_table(schedule: Schedule, first: date) -> None:
+    last = first + timedelta(days=400)
+    gap = first_gap(schedule, first, last)
+    if gap is None:
+        assert covers(schedule, first, last)
+        return
+    assert first <= gap <= last and not any(t.holds(gap) for t in schedule.tables)
+    day = first  # every day before it has a table (checked day by day, at most 400 days)
+    while day < gap:
+        assert any(t.holds(day) for t in schedule.tables)
+        day += timedelta(days=1)
+
+
+def test_the_shipped_schedule_has_no_gap_at_all() -> None:
+    assert first_gap(load_schedule(RATES_FILE)) is None
+    assert first_gap(SCHEDULE) == OPEN_START

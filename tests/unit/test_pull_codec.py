@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import json
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from enrolment.contribution_schedule import schedule_from_dict, schedule_to_dict
 from enrolment.protocol import Outcome, WireError
 from enrolment.pull_codec import PullReply, decode_pull_reply, encode_pull_reply
 from enrolment.roster import RosterUnit, decode_unit, encode_unit
 
 UNIT = encode_unit(RosterUnit("52.03.07", "520307", 163840, frozenset({0x1A2B, 0x3F00C})))
 KEY = {"kid": "k1", "alg": "Ed25519", "x": "AAAA", "active": True}
+RATES = {
+    "jkk": {"rate": "0.01", "min": 10000, "max": 207000},
+    "jkm": {"flat": 6800},
+    "jht": {"rate": "0.02"},
+}
 UPDATE = {"cid": "c1", "ver": 2, "outcome": "merged", "member_no": "LT0000042", "problems": []}
 
 
@@ -99,3 +109,56 @@ def test_a_malformed_reply_is_a_wire_error(change: dict[str, Any]) -> None:
 def test_anything_but_a_proto_1_object_is_a_wire_error(body: Any) -> None:
     with pytest.raises(WireError):
         decode_pull_reply(body)
+
+
+SCHEDULE = schedule_from_dict(
+    {
+        "tables": [
+            {"from": None, "to": None, "basis": "PP 44/2015", **RATES},
+            {"from": "2027-01-01", "to": "2027-03-31", "basis": "diskon", **RATES},
+        ]
+    }
+)
+
+
+def test_the_schedule_travels_as_rates_in_the_files_form() -> None:
+    body = _reply(schedule=SCHEDULE)
+    assert body["rates"] == schedule_to_dict(SCHEDULE)
+    assert body["rates"]["tables"][1]["from"] == "2027-01-01"
+    assert decode_pull_reply(json.loads(json.dumps(body))).schedule == SCHEDULE
+    # Optional both ways: left out without one, and a reply without it reads as None.
+    assert "rates" not in _reply() and decode_pull_reply(_reply()).schedule is None
+
+
+@given(
+    st.lists(
+        st.tuples(st.dates(), st.decimals(min_value=0, max_value=1, places=4)),
+        min_size=1,
+        max_size=4,
+        unique_by=lambda t: t[0],
+    )
+)
+def test_any_schedule_round_trips(tables: list[tuple[date, Decimal]]) -> None:
+    entries = [
+        {"from": day.isoformat(), "to": None, **RATES, "jht": {"rate": str(rate)}}
+        for day, rate in tables
+    ]
+    schedule = schedule_from_dict({"tables": entries})
+    reply = decode_pull_reply(json.loads(json.dumps(_reply(schedule=schedule))))
+    assert reply.schedule == schedule
+
+
+@pytest.mark.parametrize(
+    "rates",
+    [
+        [],
+        "tables",
+        {"tables": []},
+        {"tables": [{"from": "2027-01-01"}]},
+        {"tables": [{**RATES, "from": "x"}]},
+        {"jkk": {"rate": "0.01", "min": 1, "max": 2}},  # a bare table is the file's, not the wire's
+    ],
+)
+def test_a_malformed_schedule_is_a_wire_error(rates: Any) -> None:
+    with pytest.raises(WireError):
+        decode_pull_reply({**_reply(), "rates": rates})
