@@ -11,6 +11,7 @@ from typing import Any
 import flet as ft
 
 from enrolment import areas
+from enrolment.contribution_schedule import Rates, Schedule, ScheduleError
 from enrolment.contributions import Contribution, load_rates, monthly_contribution
 from enrolment.form_warnings import FormWarning
 from enrolment.household import validate_members
@@ -91,6 +92,9 @@ class EnrolmentForm:
     lang: str = "id"  # the language errors were last shown in (re-checks use it)
     focus_key: str = ""  # the field the screen should focus (the first error)
     focus_seq: int = 0  # bumped for each request, so the same field can be asked again
+    # The contribution schedule of the last pull (features/enrolment_form.py sets it when
+    # the form opens); None: the shipped rates file.
+    schedule: Schedule | None = None
 
     # -- editing -------------------------------------------------------------
     def set(self, name: str, value: object) -> None:
@@ -232,11 +236,22 @@ class EnrolmentForm:
         income = self.income_value()
         if income is None or income < 0:
             return None
-        return monthly_contribution(income, load_rates(), jht=self.jht)
+        return monthly_contribution(income, self.rates(), jht=self.jht)
 
     def member_contribution(self) -> Contribution:
         """What each family member enrolled alongside pays (no own income declared)."""
-        return monthly_contribution(0, load_rates())
+        return monthly_contribution(0, self.rates())
+
+    def rates(self, day: date | None = None) -> Rates:
+        """The rates in force on `day` (today): the pulled schedule's, else (none pulled,
+        or no table of it that day) the shipped file's."""
+        day = day or date.today()
+        if self.schedule is not None:
+            try:
+                return self.schedule.rates_on(day)
+            except ScheduleError:
+                pass
+        return load_rates(day=day)
 
     def conversion_due(self) -> date | None:
         """For an UMKM owner: when the subsidised year ends and paid membership is due."""
@@ -366,7 +381,7 @@ class EnrolmentForm:
 
 
 #: What a draft does not keep: the screen's state, not what was typed.
-_NOT_KEPT = frozenset({"errors", "warning", "warned", "lang", "focus_key", "focus_seq"})
+_NOT_KEPT = frozenset({"errors", "warning", "warned", "lang", "focus_key", "focus_seq", "schedule"})
 
 #: The error keys a change of a form attribute may fix (a NIK decides sex and birth date).
 _RELATED = {

@@ -1,5 +1,6 @@
 """What the server tells every tablet at a pull, as the tablet keeps it: the card-signing
-public keys (offline card checks), revoked card serials, and the lossy NIK roster
+public keys (offline card checks), revoked card serials, the contribution schedule (the
+form's estimate; kept as the server's JSON in the settings), and the lossy NIK roster
 (duplicate warnings before saving; see enrolment/roster.py).
 
 A part of `Store` (field_app/store.py), which owns the connection and its lock.
@@ -7,12 +8,22 @@ A part of `Store` (field_app/store.py), which owns the connection and its lock.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Callable, Collection
 from contextlib import AbstractContextManager
 
+from enrolment.contribution_schedule import (
+    Schedule,
+    ScheduleError,
+    schedule_from_dict,
+    schedule_to_dict,
+)
 from enrolment.roster import RosterUnit, common_modulus, decode_unit, parse_probe
+
+#: The settings key of the pulled contribution schedule.
+RATE_TABLES = "rate_tables"
 
 
 class ServerKnowledge:
@@ -40,8 +51,10 @@ class ServerKnowledge:
         revoked: list[int],
         roster: list[str],
         roster_full: bool,
+        schedule: Schedule | None = None,
     ) -> None:
-        """Store one pull's keys, revocations, roster and the new cursor atomically."""
+        """Store one pull's keys, revocations, roster, contribution schedule (None: the
+        server sent none, the one held stays) and the new cursor atomically."""
         with self._tx() as db:
             db.executemany(
                 "INSERT INTO public_keys(kid, x) VALUES(?, ?) "
@@ -56,11 +69,28 @@ class ServerKnowledge:
                 db.execute("DELETE FROM roster_units")
             for unit in filter(None, map(decode_unit, roster)):
                 _merge_roster_unit(db, unit)
-            db.execute(
-                "INSERT INTO settings(key, value) VALUES('pull_cursor', ?) "
+            settings = [("pull_cursor", cursor)]
+            if schedule is not None:
+                settings.append((RATE_TABLES, json.dumps(schedule_to_dict(schedule))))
+            db.executemany(
+                "INSERT INTO settings(key, value) VALUES(?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
-                (cursor,),
+                settings,
             )
+
+    def rate_schedule(self) -> Schedule | None:
+        """The contribution schedule of the last pull that carried one (None: never
+        pulled one, from an older server, or unreadable: the shipped file applies)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT value FROM settings WHERE key=?", (RATE_TABLES,)
+            ).fetchone()
+        if not row or not row[0]:
+            return None
+        try:
+            return schedule_from_dict(json.loads(row[0]))
+        except (ValueError, ScheduleError):
+            return None
 
     def public_keys(self) -> dict[str, str]:
         """The server's card-signing public keys by key id (base64url), as last pulled."""

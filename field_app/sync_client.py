@@ -329,6 +329,7 @@ def pull(store: Store) -> None:
         revoked=list(reply.revoked),
         roster=list(reply.roster_units),
         roster_full=reply.roster_full,
+        schedule=reply.schedule,
     )
 
 

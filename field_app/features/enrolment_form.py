@@ -42,6 +42,8 @@ class FormFlow:
         if self._unsubscribe:
             self._unsubscribe()
         self._drafts.cancel()
+        # The estimate uses the contribution tables of the last pull (else the shipped file).
+        form.schedule = self.store.rate_schedule()
         self.form = form
         # Observable listeners are held weakly: keep the bound method alive here.
         self._form_listener = self._on_form_change

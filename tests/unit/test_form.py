@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+from enrolment.contribution_schedule import RateTable, Schedule, schedule_from_dict
 from field_app.form import EnrolmentForm, parse_rupiah
 from tests.conftest import nik_for
 
@@ -85,3 +88,40 @@ def test_draft_round_trip_keeps_everything_typed():
 def test_rupiah_parsing():
     assert parse_rupiah("Rp 1.500.000") == 1_500_000
     assert parse_rupiah("") is None and parse_rupiah("sejuta") == -1
+
+
+def _discount_today() -> Schedule:
+    today = date.today()
+    rates = {"jkk": {"rate": "0.005", "min": 5000, "max": 207000}, "jkm": {"flat": 3400}}
+    return schedule_from_dict(
+        {
+            "tables": [
+                {**rates, "from": None, "to": None, "jht": {"rate": "0.02"}, "jkm": {"flat": 6800}},
+                {
+                    **rates,
+                    "from": (today - timedelta(days=1)).isoformat(),
+                    "to": (today + timedelta(days=1)).isoformat(),
+                    "jht": {"rate": "0.02"},
+                },
+            ]
+        }
+    )
+
+
+def test_the_estimate_uses_the_pulled_schedule_for_today_else_the_shipped_file():
+    form = filled()
+    assert form.contribution().total == 15_000 + 6_800  # the shipped file
+    form.schedule = _discount_today()
+    due = form.contribution()
+    assert (due.jkk, due.jkm, due.jht) == (7_500, 3_400, 0)
+    assert form.member_contribution().total == 5_000 + 3_400
+    assert "schedule" not in form.to_draft()  # the tables come from the store, not drafts
+
+
+def test_a_pulled_schedule_without_a_table_today_falls_back_to_the_shipped_file():
+    past = RateTable(
+        date(2001, 1, 1), date.today() - timedelta(days=1), _discount_today().tables[1].rates
+    )
+    form = filled()
+    form.schedule = Schedule((past,))
+    assert form.contribution().total == 15_000 + 6_800

@@ -188,3 +188,18 @@ def test_list_by_several_statuses_and_niks_held_by_other_records(tmp_path):
     assert {i.record.client_id for i in attention} == {a.client_id, b.client_id}
     assert store.niks_taken([a.nik, b.nik], [a.client_id]) == {b.nik}
     assert store.niks_taken([a.nik, b.nik], [a.client_id, b.client_id]) == set()
+
+
+def test_the_pulled_contribution_schedule_is_kept_until_a_pull_brings_another(tmp_path):
+    from enrolment.contributions import load_schedule
+
+    store = Store(tmp_path / "t.db")
+    assert store.rate_schedule() is None  # never pulled: the shipped file applies
+    store.apply_pull(
+        cursor="1.1.x", keys={}, revoked=[], roster=[], roster_full=False, schedule=load_schedule()
+    )
+    store.apply_pull(cursor="2.2.x", keys={}, revoked=[], roster=[], roster_full=False)
+    assert store.rate_schedule() == load_schedule()  # an older server's pull keeps it
+    store.set_settings(rate_tables="{not json")
+    assert store.rate_schedule() is None
+    store.close()
