@@ -303,3 +303,26 @@ class Throttle(SQLModel, table=True):
     failures: int = 0
     last_failure_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
     blocked_until: datetime | None = Field(default=None, sa_type=_TS)
+
+
+# --- Contribution tables with dates (issue 14) ------------------------------------------
+
+
+class ContributionTable(SQLModel, table=True):
+    """One dated contribution table as the office entered it on the desk (/desk/rates);
+    together they are the schedule (`enrolment.contribution_schedule`). While there is
+    none, the shipped assets/contribution_rates.json is the schedule
+    (services/rate_tables.py)."""
+
+    __tablename__ = "rate_tables"
+
+    id: int | None = Field(default=None, primary_key=True)
+    starts_on: date | None = Field(default=None, unique=True)  # None: in force since always
+    ends_on: date | None = None  # inclusive; None: no end
+    basis: str = Field(default="", max_length=200)  # the regulation, as the office wrote it
+    jkk_rate: str = Field(max_length=20)  # decimal text, e.g. "0.01"
+    jkk_min: int
+    jkk_max: int
+    jkm_flat: int
+    jht_rate: str = Field(max_length=20)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)

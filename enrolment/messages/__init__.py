@@ -28,6 +28,7 @@ from enrolment.messages import (
     home,
     names,
     problems,
+    rates,
     report,
 )
 
@@ -71,6 +72,7 @@ PARTS: tuple[Mapping[str, Entry], ...] = (
     holds.HOLDS,
     home.HOME,
     report.REPORT,
+    rates.RATES,
 )
 
 MESSAGES: dict[str, dict[str, str]] = merge(*PARTS)

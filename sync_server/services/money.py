@@ -9,7 +9,9 @@ owner's `startup_cash` and `conversion_due`), and every figure here is an aggreg
 query over those columns, fast enough at district scale to need no cache. A member
 without `funding` takes the segment's usual payer (`enrolment.segments.DEFAULT_FUNDING`);
 one without `income` pays the minimum (JKK Rp 10.000 + JKM Rp 6.800 = Rp 16.800 with the
-shipped `assets/contribution_rates.json`). The calculator is `enrolment.contributions`;
+shipped `assets/contribution_rates.json`). The rates are those of the table in force that
+day in the server's schedule (services/rate_tables.py: the tables entered on the desk,
+else the shipped file). The calculator is `enrolment.contributions`;
 `monthly_sql` is the same rule as one SQL expression (whole rupiah, half up).
 """
 
@@ -24,11 +26,12 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from enrolment.areas import village_label
-from enrolment.contributions import FUNDING_SOURCES, Rates, load_rates
+from enrolment.contributions import FUNDING_SOURCES, Rates
 from enrolment.segments import DEFAULT_FUNDING
 from sync_server.desk_format import to_wita
 from sync_server.models import Member, utcnow
 from sync_server.services.coverage import active
+from sync_server.services.rate_tables import rates_on
 
 #: Every source, public budgets first (the order of the page's table).
 PUBLIC_FUNDS = ("add", "dbhcht", "apbd")
@@ -70,6 +73,7 @@ class Money:
     startup_cash_people: int = 0
     due: dict[str, int] = field(default_factory=dict)  # "overdue" and the bucket labels
     due_rows: list[tuple[str, str, str, date]] = field(default_factory=list)  # soonest first
+    rates: Rates | None = None  # the table in force that day, which the figures use
 
     def sources(self) -> list[tuple[str, int, int]]:
         """(payer, members, monthly) of every funding source, none paying for anyone
@@ -101,8 +105,9 @@ def money(*, session: Session, today: date | None = None, until: datetime | None
     `until` (a stored UTC instant), the members there were then (the progress report)."""
     # Conversions fall due on Lombok's calendar, whatever the server's own time zone.
     today = today or to_wita(utcnow()).date()
-    result = Money([], {}, {})
-    _by_fund(session, result, active(until), load_rates(day=today))
+    rates = rates_on(session=session, day=today)
+    result = Money([], {}, {}, rates=rates)
+    _by_fund(session, result, active(until), rates)
     _startup_cash(session, result, active(until))
     _conversions(session, result, today, active(until))
     return result

@@ -1,7 +1,8 @@
 """The pull: what a tablet needs from the server since its last pull.
 
 Keys to verify cards offline, card serials revoked since, later outcomes of this
-tablet's own submissions, and the NIK roster (see `enrolment.roster`) of the
+tablet's own submissions, the contribution schedule in force (every pull: a few hundred
+bytes), and the NIK roster (see `enrolment.roster`) of the
 kecamatan it works in. The cursor is opaque to the tablet: `<change id>.<member
 id>.<kecamatan set hash>`, the positions up to which it has been told everything.
 """
@@ -25,6 +26,7 @@ from sync_server.services.cards import card_claims, ensure_active_cards
 from sync_server.services.changes import CARD_REVOKED, REVIEW_OUTCOME, stable_bounds
 from sync_server.services.devices import roster_kecamatan
 from sync_server.services.members import parse_member_number
+from sync_server.services.rate_tables import current_schedule
 from sync_server.services.reconciliation import delivered_count
 from sync_server.services.roster import roster_key, roster_units
 from sync_server.services.signing import Signer, key_set
@@ -137,6 +139,7 @@ def pull(
         roster_units=hashes,
         roster_full=full,
         rewound=rewound,
+        schedule=current_schedule(session=session),
     )
 
 

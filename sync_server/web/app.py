@@ -15,6 +15,7 @@ from sync_server.web.routes import (
     exports,
     pairing_codes,
     progress_report,
+    rates,
     reports,
     review,
 )
@@ -29,6 +30,7 @@ def install_desk(app: FastAPI) -> None:
         accounts,
         reports,
         progress_report,
+        rates,
         review,
         devices,
         pairing_codes,

@@ -106,6 +106,7 @@ TABLES = (
     "pairing_codes",
     "devices",
     "throttles",  # issue 10: sign-in and pairing lockouts
+    "rate_tables",  # issue 14: contribution tables entered on the desk
 )
 
 

@@ -20,6 +20,7 @@ PAGES = (
     "/desk/exports",
     "/desk/audit",
     "/desk/users",
+    "/desk/rates",
 )
 
 

@@ -51,6 +51,7 @@ CALLS: dict[str, tuple[int, str | tuple[str, ...]]] = {
     "ImportFileError": (0, "kpj_"),
     "RevocationError": (0, "cards_"),
     "DecisionError": (0, "review_"),
+    "RateTableError": (0, "rate_"),  # services/rate_tables.py, shown on /desk/rates
     # card verification (the reason becomes verify_reason_<reason>)
     "CardTokenError": (0, "verify_reason_"),
     "Verification": (1, "verify_reason_"),

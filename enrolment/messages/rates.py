@@ -1,0 +1,68 @@
+"""The contribution tables page of the desk (/desk/rates, administrators change them):
+the refusals of a change, by code `rate_<code>` (sync_server/services/rate_tables.py:
+RateTableError), and the audit entries of a change."""
+
+from __future__ import annotations
+
+RATES: dict[str, dict[str, str]] = {
+    "nav_rates": {"id": "Tabel iuran", "en": "Rate tables"},
+    # A change refused: nothing is stored.
+    "rate_bad_date": {
+        "id": "Tanggal tidak valid: {value} (tulis HH-BB-TTTT).",
+        "en": "Not a date: {value} (write DD-MM-YYYY).",
+    },
+    "rate_inverted": {
+        "id": "Tabel berakhir ({end}) sebelum mulai ({start}).",
+        "en": "The table ends ({end}) before it starts ({start}).",
+    },
+    "rate_bad_number": {
+        "id": (
+            "Angka tidak valid: {value}. Tulis persen seperti 1 atau 0,5 dan rupiah seperti 10.000."
+        ),
+        "en": "Not a number: {value}. Write percentages like 1 or 0,5 and rupiah like 10.000.",
+    },
+    "rate_negative": {
+        "id": "Tarif dan iuran tidak boleh negatif: {value}.",
+        "en": "Rates and amounts cannot be negative: {value}.",
+    },
+    "rate_percent_high": {
+        "id": "Persentase lebih dari 100: {value}.",
+        "en": "A percentage above 100: {value}.",
+    },
+    "rate_min_above_max": {
+        "id": "Minimum JKK ({low}) melebihi maksimumnya ({high}).",
+        "en": "The JKK minimum ({low}) is above its maximum ({high}).",
+    },
+    "rate_same_start": {
+        "id": "Sudah ada tabel yang mulai {day}: dua tabel tidak boleh mulai pada hari yang sama.",
+        "en": "A table already starts on {day}: two tables cannot start on the same day.",
+    },
+    "rate_gap": {
+        "id": (
+            "Perubahan ini meninggalkan hari tanpa tabel iuran, mulai {day}. Setiap hari "
+            "harus punya tabel: tambahkan dulu tabel penggantinya."
+        ),
+        "en": (
+            "This change would leave days without a contribution table, from {day}. Every "
+            "day needs a table: add its replacement first."
+        ),
+    },
+    "rate_no_start": {
+        "id": (
+            "Tabel paling awal harus tanpa tanggal mulai (berlaku sejak dulu), agar setiap "
+            "hari punya tabel."
+        ),
+        "en": (
+            "The earliest table must have no start date (in force since always), so every "
+            "day has a table."
+        ),
+    },
+    "rate_invalid": {
+        "id": "Tabel iuran ini tidak dapat dipakai: {detail}.",
+        "en": "This contribution table cannot be used: {detail}.",
+    },
+    # The audit log's labels of a change (services/audit.py: audit_<action>).
+    "audit_rate_table_add": {"id": "Tabel iuran ditambah", "en": "Contribution table added"},
+    "audit_rate_table_edit": {"id": "Tabel iuran diubah", "en": "Contribution table changed"},
+    "audit_rate_table_delete": {"id": "Tabel iuran dihapus", "en": "Contribution table deleted"},
+}
