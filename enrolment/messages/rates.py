@@ -5,7 +5,7 @@ RateTableError), and the audit entries of a change."""
 from __future__ import annotations
 
 RATES: dict[str, dict[str, str]] = {
-    "nav_rates": {"id": "Tabel iuran", "en": "Rate tables"},
+    "nav_rates": {"id": "Tarif", "en": "Rates"},
     # A change refused: nothing is stored.
     "rate_bad_date": {
         "id": "Tanggal tidak valid: {value} (tulis HH-BB-TTTT).",

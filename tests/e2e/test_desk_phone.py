@@ -29,6 +29,7 @@ PAGES = (
     "/desk/audit",
     "/desk/account",
     "/desk/users",
+    "/desk/rates",
 )
 NO_MENU = ("/desk/no-such-page",)  # the error page of an unknown address: no user menu
 

@@ -94,6 +94,7 @@ def test_a_temporary_discount_is_in_force_inside_its_period_only(server: Server)
     assert 'href="/desk/rates"' in page  # in the administrator's menu
     before = admin.get("/desk/money").text
     assert 'id="fund-add"><td>' in before and "Rp 16.800" in before
+    assert "JKK Rp 10.000 + JKM Rp 6.800" in before  # the intro names today's minimum
 
     _add_discount(admin)
     page = admin.get("/desk/rates").text
@@ -110,6 +111,9 @@ def test_a_temporary_discount_is_in_force_inside_its_period_only(server: Server)
     # Today is inside the discount: JKK minimum Rp 5.000 + JKM Rp 3.400.
     fund_add = re.search(r'<tr id="fund-add">(.*?)</tr>', admin.get("/desk/money").text, re.S)
     assert fund_add and "Rp 8.400" in fund_add.group(1), fund_add
+    intro = re.search(r'id="money-intro">(.*?)</p>', admin.get("/desk/money").text, re.S)
+    assert intro and "JKK Rp 5.000 + JKM Rp 3.400" in intro.group(1)
+    assert "the minimum, Rp 8.400 a month" in intro.group(1)
     with Session(server.engine) as session:
         # A month computed with the table in force then, another with today's.
         assert money(session=session, today=last + timedelta(days=1)).totals["add"] == 16_800
