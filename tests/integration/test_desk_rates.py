@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -15,13 +16,14 @@ import httpx
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from enrolment.contribution_schedule import schedule_from_dict
+from enrolment.contribution_schedule import first_gap, schedule_from_dict
 from field_app import sync_client
 from field_app.form import EnrolmentForm
 from field_app.store import Store
 from sync_server.desk_format import to_wita
 from sync_server.models import utcnow
 from sync_server.services.money import money
+from sync_server.services.rate_tables import current_schedule
 from tests.conftest import person
 from tests.integration.conftest import Server
 from tests.integration.desk import Desk
@@ -237,3 +239,21 @@ def test_the_pull_carries_the_schedule_and_the_tablets_estimate_uses_it(
     r = httpx.get(server.url + "/api/v1/sync/pull", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 200 and schedule_from_dict(r.json()["rates"]) == schedule
     store.close()
+
+
+def test_two_administrators_at_once_never_leave_a_gap(server: Server) -> None:
+    """Each change alone is fine; both together would leave 2027 without a table. The
+    schedule is read and judged under one lock, so the second sees the first."""
+    one, two = Desk(server, "admin1", "administrator"), Desk(server, "admin2", "administrator")
+    later = {**DISCOUNTED, "start": "01-01-2027", "end": ""}
+    assert one.post("/desk/rates", later).status_code == 303
+    base = {**DISCOUNTED, "start": "", "end": "31-12-2026", "jkk_percent": "1"}
+    base |= {"jkk_min": "10.000", "jkm_flat": "6.800"}
+    with ThreadPoolExecutor(2) as pool:
+        ended = pool.submit(one.post, "/desk/rates/0001-01-01/edit", base)
+        gone = pool.submit(two.post, "/desk/rates/2027-01-01/delete")
+        codes = sorted([ended.result().status_code, gone.result().status_code])
+    assert codes == [303, 400], codes
+    with Session(server.engine) as session:
+        schedule = current_schedule(session=session)
+    assert first_gap(schedule) is None
