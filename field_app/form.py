@@ -243,15 +243,15 @@ class EnrolmentForm:
         return monthly_contribution(0, self.rates())
 
     def rates(self, day: date | None = None) -> Rates:
-        """The rates in force on `day` (today): the pulled schedule's, else (none pulled,
-        or no table of it that day) the shipped file's."""
-        day = day or date.today()
+        """The rates of `day`'s month (today's), the table in force on its first day: the
+        pulled schedule's, else (none pulled, or no table of it then) the shipped file's."""
+        first = (day or date.today()).replace(day=1)
         if self.schedule is not None:
             try:
-                return self.schedule.rates_on(day)
+                return self.schedule.rates_on(first)
             except ScheduleError:
                 pass
-        return load_rates(day=day)
+        return load_rates(day=first)
 
     def conversion_due(self) -> date | None:
         """For an UMKM owner: when the subsidised year ends and paid membership is due."""

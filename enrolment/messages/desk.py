@@ -261,12 +261,12 @@ DESK: dict[str, dict[str, str]] = {
     "money_intro": {
         "id": "Semua peserta menurut siapa yang membayar iurannya: dana desa (ADD), cukai "
         "tembakau (DBHCHT), APBD kabupaten (rumah tangga miskin), pemberi kerja, atau "
-        "peserta sendiri, dengan tabel iuran yang berlaku hari ini. Tanpa penghasilan "
-        "tercatat: iuran minimum JKK {jkk} + JKM {jkm}.",
+        "peserta sendiri, dengan tabel iuran yang berlaku pada tanggal 1 bulan ini. "
+        "Tanpa penghasilan tercatat: iuran minimum JKK {jkk} + JKM {jkm}.",
         "en": "Every member by who pays the contribution: the village budget (ADD), the "
         "tobacco excise fund (DBHCHT), the regency budget APBD (poor households), an "
-        "employer, or the member, at the contribution table in force today. Without a "
-        "declared income: the minimum, {total} a month.",
+        "employer, or the member, at the contribution table in force on the first of "
+        "this month. Without a declared income: the minimum, {total} a month.",
     },
     "money_members": {"id": "Peserta", "en": "Members"},
     "money_monthly": {"id": "Per bulan", "en": "A month"},

@@ -91,8 +91,8 @@ REPORT: dict[str, dict[str, str]] = {
     },
     "rep_all_total": {"id": "Seluruh iuran", "en": "All contributions"},
     "rep_funding_note": {
-        "id": "Iuran menurut tabel tarif yang berlaku {day}; per tahun = 12 × per bulan.",
-        "en": "Contributions by the rates in force on {day}; yearly = 12 × monthly.",
+        "id": "Iuran bulan ini menurut tabel tarif yang berlaku {day}; per tahun = 12 × per bulan.",
+        "en": "This month's contributions by the rates in force on {day}; yearly = 12 × monthly.",
     },
     "rep_umkm": {"id": "Konversi UMKM", "en": "UMKM conversions"},
     "rep_umkm_cash": {

@@ -9,9 +9,9 @@ owner's `startup_cash` and `conversion_due`), and every figure here is an aggreg
 query over those columns, fast enough at district scale to need no cache. A member
 without `funding` takes the segment's usual payer (`enrolment.segments.DEFAULT_FUNDING`);
 one without `income` pays the minimum (JKK Rp 10.000 + JKM Rp 6.800 = Rp 16.800 with the
-shipped `assets/contribution_rates.json`). The rates are those of the table in force that
-day in the server's schedule (services/rate_tables.py: the tables entered on the desk,
-else the shipped file). The calculator is `enrolment.contributions`;
+shipped `assets/contribution_rates.json`). The rates are those of the table in force on
+the first day of the month in the server's schedule (services/rate_tables.py: the tables
+entered on the desk, else the shipped file). The calculator is `enrolment.contributions`;
 `monthly_sql` is the same rule as one SQL expression (whole rupiah, half up).
 """
 
@@ -105,7 +105,9 @@ def money(*, session: Session, today: date | None = None, until: datetime | None
     `until` (a stored UTC instant), the members there were then (the progress report)."""
     # Conversions fall due on Lombok's calendar, whatever the server's own time zone.
     today = today or to_wita(utcnow()).date()
-    rates = rates_on(session=session, day=today)
+    # A month is billed with the table in force on its first day (a table starting on
+    # the 15th applies from the next month), as enrolment.contribution_schedule says.
+    rates = rates_on(session=session, day=today.replace(day=1))
     result = Money([], {}, {}, rates=rates)
     _by_fund(session, result, active(until), rates)
     _startup_cash(session, result, active(until))

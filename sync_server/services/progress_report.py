@@ -99,13 +99,14 @@ def progress_report(*, session: Session, day: date | None = None) -> ProgressRep
     day = day or today_wita()
     until = end_of_day(day)
     c = coverage(session=session, weeks=WEEKS, today=day, until=until)
+    report_money = money(session=session, today=day, until=until)  # its rates: the month's
     return ProgressReport(
         day=day,
         made_at=utcnow(),
         coverage=c,
         map=coverage_map(c, "kecamatan"),
-        money=money(session=session, today=day, until=until),
-        rates=load_rates(day=day),
+        money=report_money,
+        rates=report_money.rates or load_rates(day=day.replace(day=1)),
         families=families(session=session, until=until),
         education=education_reach(session=session, until=until),
     )

@@ -235,7 +235,7 @@ def _funding(p: Page, r: ProgressReport) -> None:
     )
     table(p, cols, rows, bold_last=2)
     p.y -= 2
-    p.note(text("rep_funding_note", day=format_day(r.day)))
+    p.note(text("rep_funding_note", day=format_day(r.day.replace(day=1))))
 
 
 def _conversions(p: Page, r: ProgressReport) -> None:

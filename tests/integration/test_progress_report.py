@@ -170,7 +170,7 @@ def _retire(server: Server, serial: int, at: datetime) -> None:
 
 
 def test_todays_report_shows_the_databases_figures(server: Server) -> None:
-    rates = load_rates(day=_today())
+    rates = load_rates(day=_today().replace(day=1))
     farmers = [
         replace(person(1), funding="", income=2_000_000),  # the usual payer: DBHCHT
         replace(person(2), funding="dbhcht", income=None),
@@ -235,7 +235,7 @@ def test_todays_report_shows_the_databases_figures(server: Server) -> None:
         " rata-rata 2,5 orang per KK."
     )
 
-    # Funding by source: members, per month and per year at today's rates.
+    # Funding by source: members, per month and per year at the rates of this month (its first day).
     def funding_row(label: str, n: int, per_month: int) -> str:
         return f"{label} {_num(n)} {format_rupiah(per_month)} {format_rupiah(12 * per_month)}"
 
@@ -253,7 +253,7 @@ def test_todays_report_shows_the_databases_figures(server: Server) -> None:
     everyone = public + monthly(owners) + monthly(migrants)
     assert _line(pages, "Seluruh iuran") == funding_row("Seluruh iuran", total, everyone)
     assert format_rupiah(dbhcht_monthly).count(".") >= 1  # thousands written with '.'
-    assert f"berlaku {_dmy(today)}" in pages[1]
+    assert f"berlaku {_dmy(today.replace(day=1))}" in pages[1]  # the month's table
 
     # Without a date it is today's report too; each download is audited.
     assert _line(_pdf_text(desk.get("/desk/report.pdf")), "Seluruh pekerja").endswith(
@@ -297,7 +297,7 @@ def test_a_past_days_report_counts_the_members_there_were_then(server: Server) -
         "1 keluarga (KK) dengan 1 anggota terdaftar bersama keluarganya;"
         " rata-rata 1,0 orang per KK."
     )
-    assert f"berlaku {_dmy(day)}" in then[1]
+    assert f"berlaku {_dmy(day.replace(day=1))}" in then[1]
     # The week trend ends with that day's week.
     weeks = then[1].split(text("rep_segments"), 1)[0]
     monday = day - timedelta(days=day.weekday())

@@ -99,7 +99,7 @@ def _discount_today() -> Schedule:
                 {**rates, "from": None, "to": None, "jht": {"rate": "0.02"}, "jkm": {"flat": 6800}},
                 {
                     **rates,
-                    "from": (today - timedelta(days=1)).isoformat(),
+                    "from": today.replace(day=1).isoformat(),  # a month: from its first day
                     "to": (today + timedelta(days=1)).isoformat(),
                     "jht": {"rate": "0.02"},
                 },
@@ -118,10 +118,23 @@ def test_the_estimate_uses_the_pulled_schedule_for_today_else_the_shipped_file()
     assert "schedule" not in form.to_draft()  # the tables come from the store, not drafts
 
 
-def test_a_pulled_schedule_without_a_table_today_falls_back_to_the_shipped_file():
-    past = RateTable(
-        date(2001, 1, 1), date.today() - timedelta(days=1), _discount_today().tables[1].rates
+def test_a_month_takes_the_table_in_force_on_its_first_day():
+    """A table starting on the 15th applies from the next month (a month is billed whole)."""
+    old, new = _discount_today().tables
+    form = filled()
+    form.schedule = Schedule(
+        (
+            RateTable(old.start, date(2027, 3, 14), old.rates),
+            RateTable(date(2027, 3, 15), date(2099, 12, 31), new.rates),
+        )
     )
+    assert form.rates(date(2027, 3, 20)) == old.rates
+    assert form.rates(date(2027, 4, 1)) == new.rates
+
+
+def test_a_pulled_schedule_without_a_table_today_falls_back_to_the_shipped_file():
+    last_month = date.today().replace(day=1) - timedelta(days=1)  # ended before this month
+    past = RateTable(date(2001, 1, 1), last_month, _discount_today().tables[1].rates)
     form = filled()
     form.schedule = Schedule((past,))
     assert form.contribution().total == 15_000 + 6_800
