@@ -212,7 +212,8 @@ def test_a_card_is_checked_offline_on_the_tablet(field):
             split_token(good.card_token).claims, f"{server.url}/v/{good.card_token}"
         )
         flows.scan_picture(ui, "Pindai QR kartu", photo_of_card(printed), "image/jpeg")
-        ui.wait_text("Kartu ASLI dan berlaku")
+        # The upload and the QR read take their time on a loaded machine.
+        ui.wait_text("Kartu ASLI dan berlaku", timeout=60)
         ui.wait_text(f"No. peserta: {good.member_no}")
         ui.wait_text(f"Nama: {good.record.full_name}")
         ui.shot("verify-valid")
@@ -231,7 +232,7 @@ def test_a_card_is_checked_offline_on_the_tablet(field):
             split_token(revoked.card_token).claims, f"{server.url}/v/{revoked.card_token}"
         )
         flows.scan_picture(ui, "Pindai QR kartu", printed)
-        ui.wait_text("Kartu DICABUT")
+        ui.wait_text("Kartu DICABUT", timeout=60)
         ui.shot("verify-revoked")
         ui.click("English")
         ui.wait_text("Card REVOKED")
