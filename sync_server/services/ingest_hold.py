@@ -216,15 +216,19 @@ def load_block(session: Session, blocks: set[Block]) -> Lookalikes:
         return Lookalikes()
     m = Member.__table__.c  # type: ignore[attr-defined]
     retired = sa.select(RetiredMember.__table__.c.member_id)  # type: ignore[attr-defined]
-    births = sorted({b[0] for b in blocks})
+    # Only the blocks' people leave the database (birth date, sex and kecamatan in SQL):
+    # the birth dates alone brought every kecamatan and both sexes, each name tokenised.
+    key = sa.tuple_(m.birth_date, m.sex, sa.func.substr(m.village_code, 1, 8))
     rows = session.execute(
         sa.select(m.id, m.nik, m.full_name, m.birth_date, m.sex, m.village_code).where(
-            m.birth_date.in_(births), m.id.not_in(retired)
+            key.in_(sorted(blocks)), m.id.not_in(retired)
         )
     ).all()
-    people = []
-    for r in rows:
-        block = (r.birth_date, r.sex, r.village_code[:8])
-        if block in blocks:
-            people.append((block, Known(r.id, r.nik, tuple(tokens(r.full_name)), r.village_code)))
+    people = [
+        (
+            (r.birth_date, r.sex, r.village_code[:8]),
+            Known(r.id, r.nik, tuple(tokens(r.full_name)), r.village_code),
+        )
+        for r in rows
+    ]
     return Lookalikes(people)
