@@ -22,6 +22,9 @@ class SyncStatus:
         self.session, self.home = session, home
         self._lock = asyncio.Lock()
         self._delivered: SyncReport | None = None  # the last sending's report, to say
+        # A background delivery the officer has not had a tapped answer about yet: a tap
+        # that finds nothing left to send answers with it, not with "nothing to send".
+        self._unanswered: SyncReport | None = None
 
     @property
     def running(self) -> bool:
@@ -102,7 +105,11 @@ class SyncStatus:
             return False
         if report.sent:
             self._delivered = report  # said once home has reloaded (_say_totals)
+            self._unanswered = report if quiet else None
             return not report.pull_error
+        if not quiet and self._unanswered is not None and not report.pull_error:
+            self._delivered, self._unanswered = self._unanswered, None
+            return True
         if not quiet or report.pull_error:
             session.say(t("sync_nothing", session.lang))
         if report.pull_error:

@@ -48,3 +48,22 @@ def test_a_failed_pull_is_told_to_the_officer(tmp_path: Path, monkeypatch):
         sync_client, "sync", lambda store, progress: sync_client.SyncReport(0, 0, 0, 0)
     )
     assert asyncio.run(state.syncing.sync(quiet=True)) is True
+
+
+def test_a_tap_after_a_background_delivery_answers_with_that_delivery(
+    tmp_path: Path, monkeypatch
+):
+    """The background sync delivered everything just before the officer tapped Sync:
+    the tap's answer is that delivery (green), not "nothing to send"."""
+    from field_app import sync_client
+
+    state = AppState(store=Store(tmp_path / "tablet.db"))
+    delivered = sync_client.SyncReport(2, 2, 0, 700)
+    monkeypatch.setattr(sync_client, "sync", lambda store, progress: delivered)
+    assert asyncio.run(state.syncing.sync(quiet=True)) is True
+    nothing = sync_client.SyncReport(0, 0, 0, 0)
+    monkeypatch.setattr(sync_client, "sync", lambda store, progress: nothing)
+    assert asyncio.run(state.syncing.sync()) is True
+    assert "2 diterima" in state.message and state.session.message_kind == "success"
+    assert asyncio.run(state.syncing.sync()) is True  # the next tap: nothing new
+    assert state.message == "Tidak ada data yang perlu dikirim."
