@@ -16,9 +16,9 @@ server sends none (the tablet keeps its shipped file) and an older tablet ignore
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from enrolment.contribution_schedule import (
     Schedule,
@@ -27,6 +27,16 @@ from enrolment.contribution_schedule import (
     schedule_to_dict,
 )
 from enrolment.protocol import PROTO, RecordResult, WireError
+from enrolment.worklist import (
+    EducationSession,
+    UmkmDue,
+    due_from_wire,
+    due_to_wire,
+    session_from_wire,
+    session_to_wire,
+)
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,10 @@ class PullReply:
     keep_days: int = 0
     # The server's contribution schedule (None from an older server).
     schedule: Schedule | None = None
+    # The education sessions of the tablet's area and the UMKM owners of its area due a
+    # follow-up visit, each sent whole (None from an older server: keep what you hold).
+    sessions: tuple[EducationSession, ...] | None = None
+    umkm_due: tuple[UmkmDue, ...] | None = None
 
 
 def encode_pull_reply(
@@ -63,11 +77,13 @@ def encode_pull_reply(
     rewound: bool,
     srv: str = "",
     schedule: Schedule | None = None,
+    sessions: Sequence[EducationSession] | None = None,
+    umkm_due: Sequence[UmkmDue] | None = None,
 ) -> dict[str, Any]:
     """The pull reply as sent. `keys` in the form of /api/v1/keys (`kid`, `alg`, `x`,
     `active`), `updates` as stored (`cid`, `ver`, `outcome`, `member_no`?, `card`?,
-    `problems`?); `srv` is left out when empty (the route may add it), and so is
-    `rates` without a `schedule`."""
+    `problems`?); `srv` is left out when empty (the route may add it), and so are
+    `rates` without a `schedule`, `sessions` and `umkm_due` when None."""
     reply: dict[str, Any] = {
         "proto": PROTO,
         "rewound": rewound,
@@ -81,6 +97,10 @@ def encode_pull_reply(
         reply["srv"] = srv
     if schedule is not None:
         reply["rates"] = schedule_to_dict(schedule)
+    if sessions is not None:
+        reply["sessions"] = [session_to_wire(x) for x in sessions]
+    if umkm_due is not None:
+        reply["umkm_due"] = [due_to_wire(x) for x in umkm_due]
     return reply
 
 
@@ -113,7 +133,18 @@ def decode_pull_reply(obj: Any) -> PullReply:
         public_url=_text(obj, "public_url"),
         keep_days=_days(obj.get("keep_days")),
         schedule=_schedule(obj.get("rates")),
+        sessions=_optional_list(obj, "sessions", session_from_wire),
+        umkm_due=_optional_list(obj, "umkm_due", due_from_wire),
     )
+
+
+def _optional_list(
+    obj: dict[str, Any], key: str, read: Callable[[Any], _T]
+) -> tuple[_T, ...] | None:
+    """A list sent whole, each item read by `read` (None if the reply has no such key)."""
+    if key not in obj or obj[key] is None:
+        return None
+    return tuple(read(item) for item in _list(obj, key))
 
 
 def _schedule(value: Any) -> Schedule | None:

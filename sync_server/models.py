@@ -3,6 +3,9 @@
 Times are naive UTC `datetime`s (SQLite keeps no zone); dates are plain dates.
 Secrets never appear here in clear: device tokens and pairing codes are hashes,
 the signing key's private half is an encrypted PEM.
+
+Every table in one module, past 400 lines: the schema reads in one place, as Alembic's
+autogenerate compares it with the migrations.
 """
 
 from __future__ import annotations
@@ -326,3 +329,80 @@ class ContributionTable(SQLModel, table=True):
     jkm_flat: int
     jht_rate: str = Field(max_length=20)
     created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+
+
+# --- Field work after enrolment (issue 14): education sessions, UMKM follow-up ---------
+
+
+class EducationSession(SQLModel, table=True):
+    """A session a coordinator plans on the desk (financial literacy, work skills, ...);
+    the tablets whose area holds its village receive it at pull
+    (`enrolment.activities.EducationSession`)."""
+
+    __tablename__ = "education_sessions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(max_length=16, unique=True)  # random; what tablets name it by
+    topic: str = Field(max_length=32)  # enrolment.activities.Topic
+    title: str = Field(default="", max_length=120)  # the topic's name when "other"
+    village_code: str = Field(max_length=20, index=True)
+    held_on: date = Field(index=True)
+    place: str = Field(default="", max_length=120)
+    facilitator: str = Field(default="", max_length=100)
+    segments: str = Field(default="", max_length=400)  # target segment codes, comma-separated
+    created_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+    created_by: str = Field(default="", max_length=64)
+    cancelled_at: datetime | None = Field(default=None, sa_type=_TS)
+
+
+class Attendance(SQLModel, table=True):
+    """One attendance a tablet sent (`enrolment.activities.Attendance`), with the answer
+    given. `(device_id, client_id)` is unique (a resent batch is answered from here);
+    `(session_id, member_id)` is unique, so a member is counted once per session
+    whatever the tablets send: `member_id` is set only on the row that counts. A person
+    who is not a member keeps the NIK or name given (to be offered enrolment)."""
+
+    __tablename__ = "attendances"
+    __table_args__ = (
+        sa.UniqueConstraint("device_id", "client_id", name="uq_attendances_device_client"),
+        sa.UniqueConstraint("session_id", "member_id", name="uq_attendances_session_member"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    device_id: int = Field(foreign_key="devices.id")
+    client_id: str = Field(max_length=64)
+    content_hash: str = Field(max_length=64)
+    session_id: int | None = Field(default=None, foreign_key="education_sessions.id", index=True)
+    member_id: int | None = Field(default=None, foreign_key="members.id", index=True)
+    method: str = Field(max_length=8)  # card | nik | guest
+    nik: str = Field(default="", max_length=16)  # a non-member's, as given
+    guest_name: str = Field(default="", max_length=100)
+    attended_at: str = Field(default="", max_length=40)  # ISO 8601 as sent by the tablet
+    outcome: str = Field(max_length=16)  # enrolment.activities.ActivityOutcome
+    member_no: str = Field(default="", max_length=20)  # the answer's `m`
+    problems: str = Field(default="[]", sa_type=sa.Text)  # JSON list of Problem.to_wire()
+    received_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+
+
+class UmkmVisit(SQLModel, table=True):
+    """A follow-up visit to an UMKM owner a tablet sent (`enrolment.activities.UmkmVisit`):
+    converted (paid membership from `starts_on`), declined (`reason`), moved, not found.
+    The member's latest recorded visit is what the money page shows."""
+
+    __tablename__ = "umkm_visits"
+    __table_args__ = (
+        sa.UniqueConstraint("device_id", "client_id", name="uq_umkm_visits_device_client"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    device_id: int = Field(foreign_key="devices.id")
+    client_id: str = Field(max_length=64)
+    content_hash: str = Field(max_length=64)
+    member_id: int | None = Field(default=None, foreign_key="members.id", index=True)
+    visit_outcome: str = Field(max_length=16)  # enrolment.activities.VisitOutcome
+    starts_on: date | None = None
+    reason: str = Field(default="", max_length=200)
+    visited_at: str = Field(default="", max_length=40)
+    outcome: str = Field(max_length=16)  # the answer: recorded | rejected
+    problems: str = Field(default="[]", sa_type=sa.Text)
+    received_at: datetime = Field(default_factory=utcnow, sa_type=_TS)

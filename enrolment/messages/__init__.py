@@ -19,10 +19,13 @@ import logging
 from collections.abc import Mapping
 
 from enrolment.messages import (
+    activities,
+    activities_app,
     api,
     app,
     cards,
     desk,
+    education_desk,
     form_checks,
     holds,
     home,
@@ -73,6 +76,9 @@ PARTS: tuple[Mapping[str, Entry], ...] = (
     home.HOME,
     report.REPORT,
     rates.RATES,
+    activities.ACTIVITIES,
+    activities_app.ACTIVITIES_APP,
+    education_desk.EDUCATION_DESK,
 )
 
 MESSAGES: dict[str, dict[str, str]] = merge(*PARTS)

@@ -50,9 +50,7 @@ def test_a_failed_pull_is_told_to_the_officer(tmp_path: Path, monkeypatch):
     assert asyncio.run(state.syncing.sync(quiet=True)) is True
 
 
-def test_a_tap_after_a_background_delivery_answers_with_that_delivery(
-    tmp_path: Path, monkeypatch
-):
+def test_a_tap_after_a_background_delivery_answers_with_that_delivery(tmp_path: Path, monkeypatch):
     """The background sync delivered everything just before the officer tapped Sync:
     the tap's answer is that delivery (green), not "nothing to send"."""
     from field_app import sync_client
