@@ -10,7 +10,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES
 
 from sync_server.api.errors import install_error_handlers
-from sync_server.api.routes import cards, devices, health, review, sync, verify
+from sync_server.api.routes import activities, cards, devices, health, review, sync, verify
 from sync_server.config import Settings
 from sync_server.db import make_engine, unit_of_work
 from sync_server.request_limits import install_body_limits
@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Outermost of the app's middleware: an oversized body is refused before anything
     # (gzip, a route, the form parser) reads it.
     install_body_limits(app, settings)
-    for module in (health, devices, sync, cards, review, verify):
+    for module in (health, devices, sync, activities, cards, review, verify):
         app.include_router(module.router)
     install_desk(app)  # the coordinator's desk: /desk pages and their errors
     return app

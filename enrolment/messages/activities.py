@@ -58,6 +58,26 @@ ACTIVITIES: dict[str, dict[str, str]] = {
         "id": "Peserta ini bukan pelaku UMKM penerima modal usaha.",
         "en": "This member is not an UMKM owner with start-up cash.",
     },
+    "activity_cid_reused": {
+        "id": "Kode kegiatan ini sudah dipakai untuk data lain: tidak dicatat.",
+        "en": "This activity's id was already used for other data: not recorded.",
+    },
+    # How a revoked card's reason reads inside attendance_card_revoked, for the reasons
+    # the desk's revoke_reason_<reason> does not name (a reissue, a coordinator's merge).
+    "attendance_revoke_reissued": {
+        "id": "diganti kartu baru",
+        "en": "replaced by a newer card",
+    },
+    "attendance_revoke_other": {"id": "oleh kantor", "en": "by the office"},
+    # The activities endpoint's errors (a malformed envelope: 400, nothing stored).
+    "not_activities": {
+        "id": "Data kiriman bukan paket kegiatan versi 1.",
+        "en": "The body is not a protocol-1 activities push.",
+    },
+    "too_many_activities": {
+        "id": "Terlalu banyak kegiatan dalam satu kiriman (maksimal {n}).",
+        "en": "Too many activities in one push (at most {n}).",
+    },
     # Topics of education sessions (enrolment.activities.Topic).
     "topic_financial_literacy": {"id": "Literasi keuangan", "en": "Financial literacy"},
     "topic_work_skills": {"id": "Keterampilan kerja", "en": "Work skills"},

@@ -1,4 +1,5 @@
-"""Reading JSON request bodies: size cap, optional gzip, JSON, the proto-1 push envelope.
+"""Reading JSON request bodies: size cap, optional gzip, JSON, the proto-1 push envelopes
+(enrolments, and field activities).
 
 The tablet gzips every request, so every JSON endpoint reads its body here rather
 than through FastAPI's body parsing, which knows nothing of Content-Encoding.
@@ -21,6 +22,7 @@ from typing import Any
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
+from enrolment.activities import MAX_ACTIVITIES
 from enrolment.protocol import MAX_BATCH, PROTO
 from sync_server.api.errors import ApiError
 
@@ -77,6 +79,21 @@ async def read_push_records(request: Request) -> list[Any]:
     rev = envelope.get("rev")
     request.state.push_revision = rev if type(rev) is int else 1
     return records
+
+
+async def read_activities(request: Request) -> list[Any]:
+    """The `activities` list of a proto-1 activities push body, or ApiError(400).
+    The items are left raw: a malformed one is answered `rejected` in its place."""
+    envelope = await read_json(request)
+    if not isinstance(envelope, dict):
+        raise ApiError(400, "not_activities")
+    proto = envelope.get("proto")
+    activities = envelope.get("activities")
+    if type(proto) is not int or proto != PROTO or not isinstance(activities, list):
+        raise ApiError(400, "not_activities")
+    if len(activities) > MAX_ACTIVITIES:
+        raise ApiError(400, "too_many_activities", n=MAX_ACTIVITIES)
+    return activities
 
 
 def _gunzip(data: bytes, limit: int) -> bytes:
