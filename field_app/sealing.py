@@ -5,7 +5,8 @@ Sealed per enrolment: the payload (the whole record: NIK, names, birth date, pho
 income, KK, consent, ...), `ident` (NIK and name, for the in-memory search index),
 member number, card token and problem texts; the NIK also as a keyed hash (`nik_key`,
 indexed: duplicates and exact lookups). `nik` and `full_name` hold '' once sealed.
-Per draft: its title and payload. Settings: the keys in SEALED_SETTINGS.
+Per draft: its title and payload. Settings: the keys in SEALED_SETTINGS. Activities and
+the pulled due list: see field_app/store_activities.py.
 In the clear, because lists, filters, counts and the sync's bookkeeping need them while
 locked or in SQL: client ids and versions, status, village code, segment, the household
 anchor's client id, timestamps, the saving officer's id; the server's public keys,
@@ -134,6 +135,7 @@ def seal_plaintext(tx: Tx, vault: Vault, batch: int | None = None) -> int:
     with tx() as db:
         _seal_drafts(db, vault)
         _seal_settings(db, vault)
+        _seal_activities(db, vault)
         db.execute("DELETE FROM settings WHERE key=?", (SEAL_PENDING,))
     return sealed
 
@@ -163,6 +165,37 @@ def _seal_drafts(db: sqlite3.Connection, vault: Vault) -> None:
             )
             for did, title, payload in rows
         ],
+    )
+
+
+def _seal_activities(db: sqlite3.Connection, vault: Vault) -> None:
+    """Activities and the due list saved before the first officer (few: one transaction);
+    `person_key` becomes the keyed hash of what it held in the clear."""
+    rows = db.execute(
+        "SELECT client_id, person_key, payload, label, member_no, problems FROM activities"
+        " WHERE typeof(payload)='text'"
+    ).fetchall()
+    db.executemany(
+        "UPDATE activities SET person_key=?, payload=?, label=?, member_no=?, problems=?"
+        " WHERE client_id=?",
+        [
+            (
+                vault.nik_key(key) if key else "",
+                seal(vault, payload, ad("activities", "payload", cid)),
+                seal(vault, label, ad("activities", "label", cid)),
+                seal(vault, member_no, ad("activities", "member_no", cid)),
+                problems
+                if problems == "[]"
+                else seal(vault, problems, ad("activities", "problems", cid)),
+                cid,
+            )
+            for cid, key, payload, label, member_no, problems in rows
+        ],
+    )
+    due = db.execute("SELECT position, payload FROM umkm_due WHERE typeof(payload)='text'")
+    db.executemany(
+        "UPDATE umkm_due SET payload=? WHERE position=?",
+        [(vault.seal_text(p, ad("umkm_due", "payload", str(i))), i) for i, p in due.fetchall()],
     )
 
 

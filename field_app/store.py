@@ -5,12 +5,11 @@ when `save_enrolment` returns, and survives the app being killed or the power
 going. The schema carries a version (`PRAGMA user_version`) and is migrated on
 open, in place, without losing a row.
 
-Personal data is encrypted at rest once the tablet has an officer (issue 12): see
-field_app/officers.py for the API (unlock, lock, officers and PINs), vault.py for the
-keys and sealing.py for what is sealed. A protected store opens locked and refuses
-personal data (`Locked`) until `unlock`; `Store(path, vault=...)` opens it with a data
-key already in hand. A file without officers stays plaintext, as before issue 12,
-until its first officer is added (that encrypts it in place).
+Personal data is encrypted at rest once the tablet has an officer (issue 12): officers.py
+has the API (unlock, lock, officers, PINs), vault.py the keys, sealing.py what is sealed.
+A protected store opens locked and refuses personal data (`Locked`) until `unlock`;
+`Store(path, vault=...)` opens it with a data key already in hand. A file without
+officers stays plaintext, as before issue 12, until its first officer encrypts it.
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ from field_app.officers import OfficerAccess
 from field_app.sealing import SEALED_SETTINGS, ad, seal, sealed_columns, unseal
 from field_app.search_index import SearchIndex
 from field_app.server_knowledge import ServerKnowledge
+from field_app.store_activities import Activities
 from field_app.store_drafts import Draft, Drafts
 from field_app.store_schema import MIGRATIONS
 from field_app.store_sync import SyncState, now_iso
@@ -77,7 +77,7 @@ class StoredEnrolment:
     officer: str | None = None  # who saved it (Officer.officer_id), where known
 
 
-class Store(ServerKnowledge, OfficerAccess, Drafts, SyncState):
+class Store(ServerKnowledge, OfficerAccess, Drafts, SyncState, Activities):
     """Thread-safe access to the tablet database (UI thread and sync worker share it).
 
     `vault`: open with this data key (it must be this file's, else WrongKey; a file

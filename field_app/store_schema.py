@@ -96,4 +96,40 @@ MIGRATIONS: list[str] = [
     ALTER TABLE enrolments ADD COLUMN officer TEXT;
     CREATE INDEX enrolments_nik_key ON enrolments(nik_key);
     """,
+    # 6: field work after enrolment (issue 14; field_app/store_activities.py): the
+    # officer's attendance and UMKM visits, an outbox of their own (sealed payload, label,
+    # member number and reasons; `person_key` a keyed hash: once per session here), and
+    # what the last pull brought: the area's sessions (a schedule, in the clear) and the
+    # UMKM owners due a visit (sealed).
+    """
+    CREATE TABLE activities (
+        client_id  TEXT PRIMARY KEY,
+        kind       TEXT NOT NULL,
+        ref        TEXT NOT NULL,
+        person_key TEXT NOT NULL,
+        payload    BLOB NOT NULL,
+        label      BLOB,
+        member_no  BLOB,
+        status     TEXT NOT NULL,
+        outcome    TEXT NOT NULL DEFAULT '',
+        problems   BLOB NOT NULL DEFAULT '[]',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        officer    TEXT
+    );
+    CREATE UNIQUE INDEX activities_once ON activities(ref, person_key)
+        WHERE kind='attendance' AND person_key<>'';
+    CREATE INDEX activities_status ON activities(status, created_at);
+    CREATE INDEX activities_ref ON activities(kind, ref, created_at);
+    CREATE TABLE edu_sessions (
+        session_id TEXT PRIMARY KEY,
+        held_on    TEXT NOT NULL,
+        payload    TEXT NOT NULL
+    );
+    CREATE TABLE umkm_due (
+        position INTEGER PRIMARY KEY,
+        due      TEXT NOT NULL,
+        payload  BLOB NOT NULL
+    );
+    """,
 ]

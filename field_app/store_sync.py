@@ -131,6 +131,9 @@ class SyncState:
         after pairing again; drafts stay too. Returns how many records were deleted."""
         with self._tx() as db:
             deleted = db.execute("DELETE FROM enrolments WHERE status=?", (SENT,)).rowcount
+            # So do the attendance and visits it recorded, and the names of the due list.
+            db.execute("DELETE FROM activities WHERE status=?", (SENT,))
+            db.execute("DELETE FROM umkm_due")
             db.execute("DELETE FROM roster_buckets")
             db.execute("DELETE FROM roster_units")
             marks = ",".join("?" * len(_CREDENTIALS))

@@ -7,6 +7,10 @@ A push reply must be bound to the batch it answers (`b`) and every card it
 carries must verify with the server's keys before a record is marked sent.
 Nothing here changes a record's status except a definite per-record outcome,
 or the server saying it lacks a record the tablet holds as delivered.
+
+Past 400 lines on purpose: every exchange with the server (pair, push, pull, reconcile,
+and the activities' connection for field_app/activity_sync.py) reads and judges replies
+through the same few functions here, so none can skip a check.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from enrolment.protocol import (
 )
 from enrolment.pull_codec import decode_pull_reply
 from enrolment.reconcile import bucket_of, summarise
-from field_app import outbox
+from field_app import activity_sync, outbox
 from field_app.server_address import check_server_address
 from field_app.store import Store
 
@@ -77,6 +81,9 @@ class SyncReport:
     set_aside: int
     bytes_sent: int
     pull_error: str = ""  # the push counts even if the pull after it failed
+    # Attendance and UMKM visits sent, and how many of them the server refused.
+    activities_sent: int = 0
+    activities_set_aside: int = 0
 
 
 def _post_json(url: str, body: dict, token: str | None = None) -> httpx.Response:
@@ -148,6 +155,9 @@ def _sync_locked(
 ) -> SyncReport:
     _note_pairing(store)
     report = push(store, on_progress, batch_size)
+    # After the enrolments: a person enrolled at a session is a member by the time the
+    # server counts their attendance.
+    report = push_activities(store, report)
     try:
         pull(store)
     except SyncError as exc:
@@ -156,6 +166,10 @@ def _sync_locked(
         return replace(report, pull_error=exc.kind)
     if store.get_setting(RECONCILE_DUE):
         resent = reconcile(store)
+        # Activities have no version to compare: all delivered ones go again, and the
+        # server answers `duplicate` (or `already_counted`) for what it kept.
+        if store.resend_activities():
+            report = push_activities(store, report)
         if resent:
             again = push(store, on_progress, batch_size)
             report = replace(
@@ -233,6 +247,35 @@ def push(
         if on_progress:
             on_progress(sent, bytes_sent)
     return SyncReport(sent, accepted, set_aside, bytes_sent)
+
+
+def _exchange(store: Store, path: str, body: dict) -> tuple[dict, int]:
+    """POST `body` to `path` of the paired server: the reply's body and the bytes sent."""
+    server_url, token = _credentials(store)
+    response = _post_json(server_url + path, body, token)
+    if response.status_code == 404:
+        raise activity_sync.NotOffered(path)
+    return _reply(response), len(response.request.content)
+
+
+def push_activities(store: Store, report: SyncReport) -> SyncReport:
+    """`activity_sync.push_activities` over this module's connection."""
+    try:
+        sent, aside, nbytes = activity_sync.push_activities(
+            store,
+            exchange=lambda path, body: _exchange(store, path, body),
+            note_server=lambda reply: _note_server(store, reply),
+        )
+    except activity_sync.BadActivitiesReply as exc:
+        raise SyncError("bad_reply", str(exc)) from exc
+    except activity_sync.NotOffered:
+        return report  # an older server: they wait here, pending, for one that takes them
+    return replace(
+        report,
+        activities_sent=report.activities_sent + sent,
+        activities_set_aside=report.activities_set_aside + aside,
+        bytes_sent=report.bytes_sent + nbytes,
+    )
 
 
 def _reply(response: httpx.Response) -> dict:
@@ -318,6 +361,7 @@ def pull(store: Store) -> None:
     if reply.keep_days:
         cutoff = datetime.now(UTC) - timedelta(days=reply.keep_days)
         store.purge_sent_before(cutoff.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        store.purge_sent_activities_before(cutoff.strftime("%Y-%m-%dT%H:%M:%SZ"))
     store.save_public_keys(reply.keys)
     updates = list(reply.updates)
     _check_cards(store, server_url, updates)
@@ -330,6 +374,10 @@ def pull(store: Store) -> None:
         roster=list(reply.roster_units),
         roster_full=reply.roster_full,
         schedule=reply.schedule,
+    )
+    store.apply_worklist(
+        None if reply.sessions is None else list(reply.sessions),
+        None if reply.umkm_due is None else list(reply.umkm_due),
     )
 
 

@@ -46,6 +46,8 @@ TESTS=(
   tests/unit/test_qr_reading.py
   tests/unit/test_platform_secret.py
   tests/unit/test_store_waiting.py
+  tests/unit/test_store_activities.py
+  tests/unit/test_activities_wire.py
 )
 
 find_python() {

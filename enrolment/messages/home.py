@@ -18,4 +18,8 @@ HOME: dict[str, dict[str, str]] = {
         "en": "Sync finished: {accepted} accepted, {set_aside} need attention of this"
         " sending. Now {sent} sent, {attention} need attention, {pending} not sent.",
     },
+    "sync_activities_part": {
+        "id": "Kehadiran dan kunjungan: {sent} tercatat, {set_aside} perlu perhatian.",
+        "en": "Attendance and visits: {sent} recorded, {set_aside} need attention.",
+    },
 }

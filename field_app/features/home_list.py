@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import flet as ft
 
 from field_app.store import Draft, Locked, Status, Store, StoredEnrolment
+from field_app.store_activities import ActivityStatus
 
 LIST_LIMIT = 50  # records rendered on the home screen; search narrows the rest
 
@@ -134,8 +135,11 @@ class HomeList:
         await self.reload()
 
     def has_pending(self) -> bool:
-        """True while records wait to be sent."""
-        return self.counts.get(Status.PENDING, 0) > 0
+        """True while records, or attendance and visits, wait to be sent (the activities
+        are counted at each look: they are saved from other screens than this list's)."""
+        if self.counts.get(Status.PENDING, 0) > 0:
+            return True
+        return self.store.activity_counts().get(ActivityStatus.PENDING, 0) > 0
 
 
 def grouped(records: list[StoredEnrolment]) -> list[list[StoredEnrolment]]:

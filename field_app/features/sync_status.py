@@ -81,8 +81,11 @@ class SyncStatus:
                 attention=attention,
                 pending=counts.get(Status.PENDING, 0),
             )
+            + _activities_part(report, session.lang)
             + pull,
-            "warning" if report.set_aside or report.pull_error else "success",
+            "warning"
+            if report.set_aside or report.activities_set_aside or report.pull_error
+            else "success",
         )
 
     async def _sync_once(self, quiet: bool) -> bool:
@@ -103,7 +106,7 @@ class SyncStatus:
                 kind = "warning" if exc.kind == "unreachable" else "error"
                 session.say(t(f"err_{exc.kind}", session.lang), kind)
             return False
-        if report.sent:
+        if report.sent or report.activities_sent:
             self._delivered = report  # said once home has reloaded (_say_totals)
             self._unanswered = report if quiet else None
             return not report.pull_error
@@ -115,3 +118,11 @@ class SyncStatus:
         if report.pull_error:
             session.say(f"{session.message} {t('pull_failed', session.lang)}", "warning")
         return not report.pull_error
+
+
+def _activities_part(report: SyncReport, lang: str) -> str:
+    """ " 3 attendance/visits sent, 1 needs attention." when the sync sent any."""
+    if not report.activities_sent:
+        return ""
+    sent, aside = report.activities_sent, report.activities_set_aside
+    return " " + t("sync_activities_part", lang, sent=sent - aside, set_aside=aside)
