@@ -6,6 +6,34 @@ from __future__ import annotations
 
 RATES: dict[str, dict[str, str]] = {
     "nav_rates": {"id": "Tarif", "en": "Rates"},
+    "rates_title": {"id": "Tabel iuran", "en": "Contribution tables"},
+    "rates_intro": {
+        "id": (
+            "Iuran sebulan peserta BPU menurut tabel yang berlaku pada tanggal 1 bulan itu (tabel"
+            " yang mulai tanggal 15 berlaku sejak bulan berikutnya); di antara tabel yang "
+            "mencakup suatu hari, yang mulai paling akhir yang berlaku (perubahan sementara "
+            "adalah tabel tersendiri dengan awal dan akhir). Tablet menerima tabel ini saat "
+            "sinkron. Periksa terhadap peraturan yang berlaku."
+        ),
+        "en": (
+            "A month's contributions of informal (BPU) members follow the table in force on its "
+            "first day (a table starting on the 15th applies from the next month); of the tables "
+            "covering a day, the one that started last applies (a temporary change is a table of "
+            "its own with a start and an end). Tablets receive these tables when they sync. Check"
+            " them against the regulation in force."
+        ),
+    },
+    "rates_shipped": {
+        "id": (
+            "Belum ada tabel yang dimasukkan kantor: tabel bawaan aplikasi "
+            "(assets/contribution_rates.json) yang berlaku. Perubahan pertama menyalinnya ke "
+            "sini."
+        ),
+        "en": (
+            "No table entered by the office yet: the application's shipped table is in force. The"
+            " first change copies it here."
+        ),
+    },
     # A change refused: nothing is stored.
     "rate_bad_date": {
         "id": "Tanggal tidak valid: {value} (tulis HH-BB-TTTT).",

@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from enrolment.contribution_schedule import OPEN_END, OPEN_START, RateTable
@@ -23,7 +24,6 @@ from sync_server.web.errors import DeskError
 from sync_server.web.templating import render
 
 router = APIRouter(prefix="/desk", tags=["desk"], include_in_schema=False)
-Text = Annotated[str, Form(max_length=200)]
 
 
 @router.get("/rates", response_model=None)
@@ -52,26 +52,24 @@ def _key(table: RateTable) -> str:
     return table.start.isoformat()
 
 
-def _parse(
-    start: str,
-    end: str,
-    basis: str,
-    jkk_percent: str,
-    jkk_min: str,
-    jkk_max: str,
-    jkm_flat: str,
-    jht_percent: str,
-) -> RateTable:
-    return rate_tables.parse_table(
-        start=start,
-        end=end,
-        basis=basis,
-        jkk_percent=jkk_percent,
-        jkk_min=jkk_min,
-        jkk_max=jkk_max,
-        jkm_flat=jkm_flat,
-        jht_percent=jht_percent,
-    )
+class RateForm(BaseModel):
+    """The table form's fields as typed; `rate_tables.parse_table` judges them."""
+
+    start: str = Field("", max_length=200)
+    end: str = Field("", max_length=200)
+    basis: str = Field("", max_length=200)
+    jkk_percent: str = Field("", max_length=200)
+    jkk_min: str = Field("", max_length=200)
+    jkk_max: str = Field("", max_length=200)
+    jkm_flat: str = Field("", max_length=200)
+    jht_percent: str = Field("", max_length=200)
+
+    def table(self) -> RateTable:
+        """The table these fields describe (RateTableError with the reason if none)."""
+        return rate_tables.parse_table(**self.model_dump())
+
+
+TableForm = Annotated[RateForm, Form()]
 
 
 def _refused(request: Request, session: Session, exc: RateTableError) -> Response:
@@ -91,19 +89,11 @@ def rates_add(
     request: Request,
     desk: AdminPostDep,
     session: SessionDep,
-    start: Text = "",
-    end: Text = "",
-    basis: Text = "",
-    jkk_percent: Text = "",
-    jkk_min: Text = "",
-    jkk_max: Text = "",
-    jkm_flat: Text = "",
-    jht_percent: Text = "",
+    form: TableForm,
 ) -> Response:
     """Add a table (administrators)."""
     try:
-        table = _parse(start, end, basis, jkk_percent, jkk_min, jkk_max, jkm_flat, jht_percent)
-        rate_tables.add_table(session=session, user=desk.user, table=table)
+        rate_tables.add_table(session=session, user=desk.user, table=form.table())
     except RateTableError as exc:
         return _refused(request, session, exc)
     return RedirectResponse("/desk/rates", status_code=303)
@@ -115,20 +105,12 @@ def rates_edit(
     key: str,
     desk: AdminPostDep,
     session: SessionDep,
-    start: Text = "",
-    end: Text = "",
-    basis: Text = "",
-    jkk_percent: Text = "",
-    jkk_min: Text = "",
-    jkk_max: Text = "",
-    jkm_flat: Text = "",
-    jht_percent: Text = "",
+    form: TableForm,
 ) -> Response:
     """Change the table that starts on `key` (administrators)."""
     old_start = _start_of(key)
     try:
-        table = _parse(start, end, basis, jkk_percent, jkk_min, jkk_max, jkm_flat, jht_percent)
-        rate_tables.edit_table(session=session, user=desk.user, start=old_start, table=table)
+        rate_tables.edit_table(session=session, user=desk.user, start=old_start, table=form.table())
     except RateTableError as exc:
         return _refused(request, session, exc)
     except LookupError:
