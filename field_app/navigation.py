@@ -22,6 +22,9 @@ ROUTES = {
     "card": "/card",
     "verify": "/verify",
     "add_officer": "/officers/new",
+    "sessions": "/sessions",
+    "attendance": "/sessions/attendance",
+    "umkm": "/umkm",
 }
 SCREENS = {route: screen for screen, route in ROUTES.items()}
 # The screen each one sits on (what back returns to); sign_in, pair and home are roots.
@@ -31,6 +34,9 @@ _PARENT = {
     "card": "home",
     "verify": "home",
     "add_officer": "home",
+    "sessions": "home",
+    "attendance": "sessions",
+    "umkm": "home",
 }
 
 
@@ -48,8 +54,9 @@ def route_of(screen: str) -> str:
 
 
 async def back(state: AppState) -> None:
-    """One step back: consent → form, form → home (the draft kept), card/verify/new
-    officer → home. On a root screen (sign-in, pairing, home) nothing happens."""
+    """One step back: consent → form, form → home (the draft kept), a session's
+    attendance → the sessions, card/verify/new officer/sessions/UMKM follow-up → home.
+    On a root screen (sign-in, pairing, home) nothing happens."""
     screen = state.session.screen
     if state.session.busy:
         return  # pairing or a tapped sync is under way: its outcome lands on this screen
@@ -57,6 +64,8 @@ async def back(state: AppState) -> None:
         await state.flow.leave_form()
     elif screen == "consent":
         state.flow.back_to_form()
+    elif screen == "attendance":
+        state.education.back_to_list()
     elif screen in _PARENT:
         state.flow.go_home()
 

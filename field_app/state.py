@@ -11,10 +11,12 @@ import asyncio
 import os
 
 from field_app.features.card import CardChecker, ShownCard
+from field_app.features.education import Education
 from field_app.features.enrolment_form import FormFlow
 from field_app.features.home_list import LIST_LIMIT, HomeList, start_of_local_day
 from field_app.features.sign_in import NewOfficer, SignIn, try_add_officer, try_unlock
 from field_app.features.sync_status import SyncStatus
+from field_app.features.umkm_followup import UmkmFollowUp
 from field_app.form import EnrolmentForm
 from field_app.i18n import t
 from field_app.session import Session
@@ -34,6 +36,8 @@ class AppState:
         self.card = ShownCard(self.session)
         self.checker = CardChecker(self.session)
         self.syncing = SyncStatus(self.session, self.home)
+        self.education = Education(self.session)  # sessions and attendance
+        self.umkm = UmkmFollowUp(self.session)  # UMKM follow-up visits
         self.sign_in = SignIn()
         self.sign_in.reset(store.officers())
         self.new_officer = NewOfficer()
@@ -73,6 +77,15 @@ class AppState:
     def go_home(self) -> None:
         """Back to the list."""
         self.flow.go_home()
+
+    def enrol_guest(self, name: str, nik: str) -> None:
+        """The attendance screen's "Daftarkan sekarang": the enrolment form, with the
+        guest's name (and NIK, if given) typed in already."""
+        self.flow.new_enrolment()
+        if name:
+            self.flow.form.set("full_name", name)
+        if nik:
+            self.flow.form.set("nik", nik)
 
     def has_pending(self) -> bool:
         """True while records wait to be sent (never while locked: nothing can be read)."""
@@ -115,6 +128,8 @@ class AppState:
         self.flow.form = EnrolmentForm()  # resumed from its draft after unlock
         store.lock()
         self.home.refresh()  # empties the lists (locked)
+        self.education.clear()
+        self.umkm.clear()
         self.sign_in.reset(store.officers())
 
     async def unlock(self) -> None:

@@ -10,12 +10,15 @@ from field_app import navigation
 from field_app.features.enrolment_form import FormFlow
 from field_app.session import Session
 from field_app.state import AppState
+from field_app.views.attendance_view import AttendanceView
 from field_app.views.card_view import CardView
 from field_app.views.consent_view import ConsentView
+from field_app.views.education_view import SessionsView
 from field_app.views.form_view import FormView
 from field_app.views.home_view import HomeView
 from field_app.views.pair_view import PairView
 from field_app.views.sign_in_view import AddOfficerView, SignInView
+from field_app.views.umkm_view import UmkmView
 from field_app.views.verify_view import VerifyView
 
 
@@ -37,6 +40,12 @@ def _screen(state: AppState, screen: str) -> ft.Control:
         return CardView(session, state.card, state.go_home)
     if screen == "verify":
         return VerifyView(session, state.checker, state.go_home)
+    if screen == "sessions":
+        return SessionsView(session, state.education, state.go_home)
+    if screen == "attendance":
+        return AttendanceView(session, state.education, state.enrol_guest)
+    if screen == "umkm":
+        return UmkmView(session, state.umkm, state.go_home)
     return HomeView(state, session, state.home)
 
 

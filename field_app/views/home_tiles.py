@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Any
 
 import flet as ft
 
@@ -11,6 +12,8 @@ from enrolment import areas
 from enrolment.household import relation_name
 from enrolment.segment_details import conversion_due
 from enrolment.segments import Segment, segment_name
+from field_app.features.education import Education
+from field_app.features.umkm_followup import UmkmFollowUp
 from field_app.form import format_date
 from field_app.i18n import t
 from field_app.store import Draft, Status, StoredEnrolment
@@ -182,3 +185,43 @@ def HouseholdGroup(
         padding=ft.Padding.only(left=8, top=8, right=0, bottom=8),
         border=ft.Border.only(left=ft.BorderSide(4, ft.Colors.PRIMARY)),
     )
+
+
+def _field_work_button(label: str, icon: ft.IconData, on_click: Callable[..., Any]) -> ft.Control:
+    """A home button whose label may wrap (two share a 360 px row): its height follows
+    the text, never under 48 px (the padding)."""
+    return ft.FilledTonalButton(
+        content=ft.Text(label, size=16, text_align=ft.TextAlign.CENTER),
+        icon=icon,
+        on_click=on_click,
+        expand=True,
+        style=ft.ButtonStyle(
+            padding=ft.Padding.symmetric(horizontal=10, vertical=16),
+            shape=ft.RoundedRectangleBorder(radius=20),
+        ),
+    )
+
+
+@ft.component
+def FieldWorkButtons(education: Education, umkm: UmkmFollowUp, lang: str, seen: int) -> ft.Control:
+    """Home's "Sesi edukasi" and "Tindak lanjut UMKM" (with the number of UMKM owners
+    due), side by side. The number is read again whenever home reloads (`seen` changes:
+    after each sync, a pull may have brought another list)."""
+    ft.use_effect(umkm.load_count, [seen])
+    n = umkm.due_count
+    umkm_label = t("umkm_button_n", lang, n=n) if n else t("umkm_button", lang)
+    return ft.Row(
+        [
+            _field_work_button(t("edu_button", lang), ft.Icons.GROUPS, _run(education.open)),
+            _field_work_button(umkm_label, ft.Icons.STOREFRONT, _run(umkm.open)),
+        ],
+        spacing=8,
+        vertical_alignment=ft.CrossAxisAlignment.STRETCH,
+    )
+
+
+def _run(fn: Callable[[], Awaitable[None]]) -> Callable[[ft.Event], Awaitable[None]]:
+    async def handler(e: ft.Event) -> None:
+        await fn()
+
+    return handler

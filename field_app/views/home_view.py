@@ -16,7 +16,7 @@ from field_app.session import Session
 from field_app.state import AppState
 from field_app.store import Status
 from field_app.views.common import TOUCH, big_button, bind, message_bar, page_frame, picker
-from field_app.views.home_tiles import DraftTile, HouseholdGroup, local_time
+from field_app.views.home_tiles import DraftTile, FieldWorkButtons, HouseholdGroup, local_time
 
 _ALL = "*"  # the "no filter" option (a dropdown cannot hold an empty key)
 _COUNTER_HEIGHT = 72
@@ -281,6 +281,7 @@ def HomeView(state: AppState, session: Session, home: HomeList) -> ft.Control:
             ft.Text(t("today", lang, n=home.today_count), size=15),
             *_waiting(home, lang),
             _actions(state, session, lang),
+            FieldWorkButtons(state.education, state.umkm, lang, id(home.counts)),
             *([ft.ProgressBar()] if session.busy else []),
             message_bar(session.message, session.message_kind),
             *drafts,

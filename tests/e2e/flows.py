@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 
 from field_app.store import Store
 from tests.e2e.conftest import FletPage
+from tests.live import ROOT
 
 
 @dataclass
@@ -163,3 +167,69 @@ def discard_form(ui: FletPage) -> None:
         except Exception:  # the tap landed while the dialog was still growing
             continue
     raise AssertionError("the discard question did not close")
+
+
+def area_pairing_code(server, kecamatan: str, name: str = "tablet desa") -> str:
+    """A fresh pairing code for a tablet working in `kecamatan` (dotted codes, comma
+    separated): its pulls bring that area's education sessions and UMKM owners due."""
+    out = subprocess.run(
+        [sys.executable, "-m", "sync_server", "pair", "--name", name, "--kecamatan", kecamatan],
+        cwd=ROOT,
+        env=server.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.strip().splitlines()[-1]
+
+
+def pair_in_area(ui: FletPage, server, kecamatan: str, officer: str = OFFICER) -> None:
+    """`pair`, with a pairing code for a tablet working in `kecamatan`."""
+    ui.wait_text("Hubungkan tablet ke server")
+    ui.fill("Alamat server", server.url)
+    ui.fill("Kode pemasangan", area_pairing_code(server, kecamatan))
+    fill_officer(ui, officer, PIN)
+    ui.click("Hubungkan")
+    ui.wait_text("Tablet terhubung.")
+
+
+def server_cli(server, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m sync_server ARGS` against the live server's database."""
+    return subprocess.run(
+        [sys.executable, "-m", "sync_server", *args],
+        cwd=ROOT,
+        env=server.env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+
+
+def sync(ui: FletPage) -> None:
+    """Home's Sinkronkan, waited for until its answer shows (a background sync may have
+    sent everything already: then "nothing to send" is the answer). Call it on a home
+    just opened (its status line empty), so an earlier answer is not taken for this one."""
+    ui.wait_gone("Sinkronisasi selesai")
+    ui.click("Sinkronkan")
+    ui.wait_any(("Sinkronisasi selesai", "Tidak ada data yang perlu dikirim"), timeout=90)
+
+
+def tap_entry(ui: FletPage, text: str) -> None:
+    """Tap the list entry (a button holding several lines) whose lines include `text`."""
+    entry = ui.page.get_by_role("button", name=re.compile(re.escape(text))).first
+    ui.reveal(entry).click()
+
+
+def wait_value(ui: FletPage, label: str, value: str, timeout: float = 20.0) -> None:
+    """Wait until the text box labelled `label` holds `value` (Flutter puts a field's
+    text into its DOM input only while it is focused: focus it first)."""
+    deadline = time.monotonic() + timeout
+    box = ui.reveal(ui.textbox(label))
+    box.focus()
+    while time.monotonic() < deadline:
+        if ui.textbox(label).input_value() == value:
+            return
+        time.sleep(0.2)
+    ui.shot("failure")
+    raise AssertionError(f"{label!r} does not hold {value!r}")
