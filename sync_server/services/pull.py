@@ -2,9 +2,10 @@
 
 Keys to verify cards offline, card serials revoked since, later outcomes of this
 tablet's own submissions, the contribution schedule in force (every pull: a few hundred
-bytes), and the NIK roster (see `enrolment.roster`) of the
-kecamatan it works in. The cursor is opaque to the tablet: `<change id>.<member
-id>.<kecamatan set hash>`, the positions up to which it has been told everything.
+bytes), the NIK roster (see `enrolment.roster`) of the kecamatan it works in, and its
+area's field work: education sessions and UMKM owners due a visit (`worklist`). The
+cursor is opaque to the tablet: `<change id>.<member id>.<kecamatan set hash>`, the
+positions up to which it has been told everything.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlmodel import Session
 from enrolment import areas
 from enrolment.card_token import b64e
 from enrolment.pull_codec import encode_pull_reply
+from sync_server.desk_format import to_wita
 from sync_server.models import Card, Change, Member, RetiredMember, utcnow
 from sync_server.services.cards import card_claims, ensure_active_cards
 from sync_server.services.changes import CARD_REVOKED, REVIEW_OUTCOME, stable_bounds
@@ -30,6 +32,7 @@ from sync_server.services.rate_tables import current_schedule
 from sync_server.services.reconciliation import delivered_count
 from sync_server.services.roster import roster_key, roster_units
 from sync_server.services.signing import Signer, key_set
+from sync_server.services.worklist import area_sessions, area_umkm_due
 
 MAX_KECAMATAN = 50
 #: Names the roster's form (enrolment/roster.py) in the cursor: "r2", lossy units.
@@ -130,6 +133,9 @@ def pull(
     keys = key_set(session=session)
     if cards is not None:
         updates = [_with_card(u, cards) for u in updates]
+    # Field work (issue 14), sent whole: the area's sessions and UMKM owners due, by the
+    # district's day (WITA), so "from 14 days ago" and "due within 30 days" match Lombok.
+    today = to_wita(utcnow()).date()
     return encode_pull_reply(
         cursor=Cursor(change_to, member_to, kec_hash).encode(),
         keys=keys,
@@ -140,6 +146,8 @@ def pull(
         roster_full=full,
         rewound=rewound,
         schedule=current_schedule(session=session),
+        sessions=area_sessions(session, kecs, today),
+        umkm_due=area_umkm_due(session, kecs, today),
     )
 
 
