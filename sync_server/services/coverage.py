@@ -26,16 +26,19 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from enrolment.activities import ActivityOutcome
 from enrolment.areas import ASSETS_DIR, HOME_REGENCY, area_name, home_areas
 from enrolment.segments import Segment, segment_name
-from sync_server.desk_format import wita_midnight_utc
-from sync_server.models import Member, RetiredMember
+from sync_server.desk_format import to_wita, wita_midnight_utc
+from sync_server.models import Attendance, EducationSession, Member, RetiredMember
 
 TARGETS_FILE = ASSETS_DIR / "targets.json"
 POPULATION_FILE = ASSETS_DIR / "wilayah" / "population.csv"
 _WITA_HOURS = 8  # Asia/Makassar has no daylight saving
 _M = Member.__table__  # type: ignore[attr-defined]
 _RETIRED = RetiredMember.__table__  # type: ignore[attr-defined]
+_A = Attendance.__table__  # type: ignore[attr-defined]
+_S = EducationSession.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,20 @@ class Coverage:
     kecamatan: list[Bar]
     villages: dict[str, list[Bar]] = field(default_factory=dict)  # by kecamatan code
     weeks: list[Bar] = field(default_factory=list)
+    # Education reach (issue 14): members who attended at least one session, overall and
+    # by the kecamatan they live in ({code: (reached, members)}).
+    reached: int = 0
+    reached_by_kecamatan: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def reach_percent(self) -> float | None:
+        """Members reached as a percentage of members; None without members."""
+        return 100.0 * self.reached / self.total if self.total else None
+
+    def kecamatan_reach(self, code: str) -> tuple[int, float | None]:
+        """(members reached, as a percentage of the kecamatan's members) of a kecamatan."""
+        reached, members = self.reached_by_kecamatan.get(code, (0, 0))
+        return reached, (100.0 * reached / members if members else None)
 
     @property
     def overall_percent(self) -> float:
@@ -175,6 +192,7 @@ def coverage(
         ),
         key=_by_coverage,
     )
+    reached_by_kecamatan, reached = reached_members(session=session, until=until)
     return Coverage(
         total=int(sum(by_segment.values())),
         targets=targets,
@@ -182,7 +200,46 @@ def coverage(
         kecamatan=kecamatan,
         villages=villages,
         weeks=_weekly(session, weeks, today or date.today(), until),
+        reached=reached,
+        reached_by_kecamatan=reached_by_kecamatan,
     )
+
+
+def reached_ids(until: datetime | None = None) -> Any:
+    """The members counted present at a session not cancelled (held before the WITA day
+    `until` falls in, with `until`): the ones education has reached."""
+    query = (
+        sa.select(_A.c.member_id)
+        .select_from(_A.join(_S, _S.c.id == _A.c.session_id))
+        .where(
+            _A.c.outcome == ActivityOutcome.RECORDED.value,
+            _A.c.member_id.is_not(None),
+            _S.c.cancelled_at.is_(None),
+        )
+    )
+    if until is not None:
+        query = query.where(_S.c.held_on < to_wita(until).date())
+    return query.distinct()
+
+
+def reached_members(
+    *, session: Session, until: datetime | None = None
+) -> tuple[dict[str, tuple[int, int]], int]:
+    """({kecamatan code: (members reached, members)} by where members live, members
+    reached), among the members there are (`active(until)`)."""
+    reached = reached_ids(until).subquery()
+    rows = session.execute(
+        sa.select(_M.c.village_code, sa.func.count(reached.c.member_id), sa.func.count())
+        .select_from(_M.outerjoin(reached, reached.c.member_id == _M.c.id))
+        .where(active(until))
+        .group_by(_M.c.village_code)
+    ).all()
+    by_kecamatan: dict[str, tuple[int, int]] = {}
+    for village, n_reached, n_members in rows:
+        k = village.rsplit(".", 1)[0]
+        old = by_kecamatan.get(k, (0, 0))
+        by_kecamatan[k] = (old[0] + int(n_reached), old[1] + int(n_members))
+    return by_kecamatan, sum(r for r, _ in by_kecamatan.values())
 
 
 def _weekly(session: Session, weeks: int, today: date, until: datetime | None) -> list[Bar]:

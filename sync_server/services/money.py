@@ -25,19 +25,27 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from enrolment.activities import ActivityOutcome, VisitOutcome
 from enrolment.areas import village_label
 from enrolment.contributions import FUNDING_SOURCES, Rates
 from enrolment.segments import DEFAULT_FUNDING
+from enrolment.worklist import DUE_WITHIN_DAYS
 from sync_server.desk_format import to_wita
-from sync_server.models import Member, utcnow
+from sync_server.models import Member, UmkmVisit, utcnow
 from sync_server.services.coverage import active
+from sync_server.services.members import member_number
 from sync_server.services.rate_tables import rates_on
 
 #: Every source, public budgets first (the order of the page's table).
 PUBLIC_FUNDS = ("add", "dbhcht", "apbd")
 FUNDS = (*PUBLIC_FUNDS, *(f for f in FUNDING_SOURCES if f not in PUBLIC_FUNDS))
 DUE_BUCKETS = ((30, "≤ 30 hari"), (60, "31–60 hari"), (90, "61–90 hari"))
+#: Visit outcomes after which an owner needs no more visits (the pull's rule).
+SETTLED = (VisitOutcome.CONVERTED.value, VisitOutcome.MOVED.value)
+OUTCOMES = (*(o.value for o in VisitOutcome), "")  # "": not yet visited
+FOLLOW_UP_ROWS = 500
 _M = Member.__table__  # type: ignore[attr-defined]
+_V = UmkmVisit.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -58,6 +66,32 @@ class VillageMoney:
         return sum(n for f, n in self.members.items() if f not in PUBLIC_FUNDS)
 
 
+@dataclass(frozen=True)
+class FollowUpRow:
+    """An UMKM owner with start-up cash, due within the window or visited, and the latest
+    visit's outcome ("" not visited), start of paid membership or reason."""
+
+    member_no: str
+    name: str
+    village: str
+    due: date | None
+    outcome: str
+    starts: date | None
+    reason: str
+
+
+@dataclass
+class FollowUp:
+    """UMKM owners with start-up cash and their follow-up visits, by the latest visit."""
+
+    owners: int = 0
+    due_soon: int = 0  # open (no converted or moved visit), due within FOLLOW_UP_DAYS
+    overdue: int = 0  # open and overdue
+    outcomes: dict[str, int] = field(default_factory=dict)  # VisitOutcome or "" (not visited)
+    reasons: list[tuple[str, int]] = field(default_factory=list)  # most given first
+    rows: list[FollowUpRow] = field(default_factory=list)  # earliest due first
+
+
 @dataclass
 class Money:
     """Everything the money page shows."""
@@ -74,6 +108,7 @@ class Money:
     due: dict[str, int] = field(default_factory=dict)  # "overdue" and the bucket labels
     due_rows: list[tuple[str, str, str, date]] = field(default_factory=list)  # soonest first
     rates: Rates | None = None  # the table in force that day, which the figures use
+    followup: FollowUp | None = None  # UMKM follow-up visits (issue 14)
 
     def sources(self) -> list[tuple[str, int, int]]:
         """(payer, members, monthly) of every funding source, none paying for anyone
@@ -112,6 +147,7 @@ def money(*, session: Session, today: date | None = None, until: datetime | None
     _by_fund(session, result, active(until), rates)
     _startup_cash(session, result, active(until))
     _conversions(session, result, today, active(until))
+    result.followup = follow_up(session=session, today=today, members=active(until))
     return result
 
 
@@ -198,3 +234,75 @@ def _conversions(session: Session, result: Money, today: date, members: Any) -> 
         if village not in labels:
             labels[village] = village_label(village)
         result.due_rows.append((bucket, name, labels[village], due))
+
+
+def _latest_visits() -> Any:
+    """Each member's latest recorded visit (by the tablet's time, then arrival)."""
+    rank = sa.func.row_number().over(
+        partition_by=_V.c.member_id, order_by=(_V.c.visited_at.desc(), _V.c.id.desc())
+    )
+    ranked = (
+        sa.select(_V.c.member_id, _V.c.visit_outcome, _V.c.starts_on, _V.c.reason, rank.label("n"))
+        .where(_V.c.outcome == ActivityOutcome.RECORDED.value, _V.c.member_id.is_not(None))
+        .subquery()
+    )
+    return sa.select(ranked).where(ranked.c.n == 1).subquery()
+
+
+def follow_up(*, session: Session, today: date, members: Any) -> FollowUp:
+    """UMKM owners with start-up cash among `members`: open ones due within 30 days or
+    overdue, the latest visit's outcome of each, the reasons for declining most given."""
+    latest = _latest_visits()
+    owners = _M.outerjoin(latest, latest.c.member_id == _M.c.id)
+    where = (members, _M.c.startup_cash.is_not(None), _M.c.startup_cash > 0)
+    outcome = sa.func.coalesce(latest.c.visit_outcome, "")
+    result = FollowUp(outcomes=dict.fromkeys(OUTCOMES, 0))
+    for code, n in session.execute(
+        sa.select(outcome, sa.func.count()).select_from(owners).where(*where).group_by(outcome)
+    ):
+        result.outcomes[code] = result.outcomes.get(code, 0) + int(n)
+    result.owners = sum(result.outcomes.values())
+    soon = today + timedelta(days=DUE_WITHIN_DAYS)
+    open_ = sa.or_(latest.c.visit_outcome.is_(None), latest.c.visit_outcome.not_in(SETTLED))
+    due, overdue = session.execute(
+        sa.select(
+            sa.func.count(sa.case((_M.c.conversion_due.between(today, soon), 1))),
+            sa.func.count(sa.case((_M.c.conversion_due < today, 1))),
+        )
+        .select_from(owners)
+        .where(*where, open_)
+    ).one()
+    result.due_soon, result.overdue = int(due), int(overdue)
+    reason = sa.func.lower(sa.func.trim(latest.c.reason))
+    result.reasons = [
+        (str(r), int(n))
+        for r, n in session.execute(
+            sa.select(reason, sa.func.count())
+            .select_from(owners)
+            .where(*where, latest.c.visit_outcome == VisitOutcome.DECLINED.value)
+            .group_by(reason)
+            .order_by(sa.func.count().desc(), reason)
+            .limit(5)
+        )
+    ]
+    listed = sa.or_(latest.c.visit_outcome.is_not(None), _M.c.conversion_due <= soon)
+    rows = session.execute(
+        sa.select(
+            _M.c.id,
+            _M.c.full_name,
+            _M.c.village_code,
+            _M.c.conversion_due,
+            outcome,
+            latest.c.starts_on,
+            latest.c.reason,
+        )
+        .select_from(owners)
+        .where(*where, listed)
+        .order_by(_M.c.conversion_due, _M.c.full_name, _M.c.id)
+        .limit(FOLLOW_UP_ROWS)
+    ).all()
+    result.rows = [
+        FollowUpRow(member_number(i), name, village_label(v), d, o, starts, reason or "")
+        for i, name, v, d, o, starts, reason in rows
+    ]
+    return result

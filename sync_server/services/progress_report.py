@@ -5,7 +5,7 @@ registered before the next WITA midnight and not retired by then, the week trend
 that week, conversions due counted from that day, and the contribution rates in force on
 it. Every figure is one the desk already shows, from the same services (coverage,
 coverage_map, money), so the report and the pages never disagree; only families and
-education reach are gathered here.
+the count of sessions are gathered here (reach is coverage.reached_members').
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from sqlmodel import Session
 
 from enrolment.contributions import Rates, load_rates
 from sync_server.desk_format import to_wita, wita_midnight_utc
-from sync_server.models import Member, utcnow
-from sync_server.services.coverage import Coverage, active, coverage
+from sync_server.models import EducationSession, Member, utcnow
+from sync_server.services.coverage import Coverage, active, coverage, reached_members
 from sync_server.services.coverage_map import CoverageMap, coverage_map
 from sync_server.services.money import Money, money
 
 _M = Member.__table__  # type: ignore[attr-defined]
+_S = EducationSession.__table__  # type: ignore[attr-defined]
 WEEKS = 12
 #: No report before this day: the programme has no member from before it, and a day
 #: near year 1 cannot hold the 12 weeks before it (the week trend overflowed: a 500).
@@ -86,12 +87,17 @@ def families(*, session: Session, until: datetime | None = None) -> Families:
 
 
 def education_reach(*, session: Session, until: datetime | None = None) -> EducationReach | None:
-    """Sessions held before `until` and the distinct members who attended one.
-
-    Education sessions (issue 14) do not exist yet: None, and the report says "belum ada
-    sesi". When the sessions' tables land, count them here (sessions held before `until`,
-    distinct attending members among `active(until)`)."""
-    return None
+    """Sessions held before `until` (not cancelled) and the distinct members among
+    `active(until)` who attended one; None when no session was held by then (the report
+    says "belum ada sesi")."""
+    held = sa.select(sa.func.count()).select_from(_S).where(_S.c.cancelled_at.is_(None))
+    if until is not None:
+        held = held.where(_S.c.held_on < to_wita(until).date())
+    sessions = int(session.execute(held).scalar_one())
+    if not sessions:
+        return None
+    _, reached = reached_members(session=session, until=until)
+    return EducationReach(sessions=sessions, reached=reached)
 
 
 def progress_report(*, session: Session, day: date | None = None) -> ProgressReport:

@@ -12,6 +12,7 @@ from sync_server.web.routes import (
     auth,
     cards,
     devices,
+    education,
     exports,
     pairing_codes,
     progress_report,
@@ -36,6 +37,7 @@ def install_desk(app: FastAPI) -> None:
         pairing_codes,
         cards,
         exports,
+        education,
     ):
         app.include_router(module.router)
     # Only the style sheet lives here: public, no personal data.
