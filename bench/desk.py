@@ -28,11 +28,14 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlmodel import Session
 
 from bench.desk_hold import hold_figures
@@ -311,8 +314,22 @@ def _programme_columns(sent: dict) -> dict:
     return {f"b_{k}": v for k, v in programme_values(record).items()}
 
 
-def time_page(client: TestClient, path: str, runs: int = 5) -> tuple[list[float], int]:
-    """Seconds for each of `runs` renders of `path`, and the page's size."""
+@contextmanager
+def signed_in(settings: Settings, engine: sa.Engine) -> Iterator[TestClient]:
+    """The real app in process, signed in as a coordinator made for the run."""
+    with Session(engine) as session:
+        user = create_user(
+            session=session, username="bench", password="bench-password", role="coordinator"
+        )
+        token, _ = start_session(session=session, user=user)
+        session.commit()  # services leave the commit to their caller (the unit of work)
+    with TestClient(create_app(settings)) as client:
+        client.cookies.set(COOKIE, token)
+        yield client
+
+
+def time_page(client: TestClient, path: str, runs: int = 5) -> tuple[list[float], Response]:
+    """Seconds for each of `runs` renders of `path`, and the last response."""
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
@@ -321,7 +338,7 @@ def time_page(client: TestClient, path: str, runs: int = 5) -> tuple[list[float]
         assert r.status_code == 200, r.text[:300]
         # A lost sign-in would measure the login page instead (a redirect, followed).
         assert str(r.url).endswith(path), f"{path} answered {r.url}"
-    return times, len(r.content)
+    return times, r
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -374,16 +391,10 @@ def main(argv: list[str] | None = None) -> int:
         )
 
         settings = Settings(Path(tmp), url, "http://127.0.0.1:8700", "bench-secret-key")
-        with Session(engine) as session:
-            user = create_user(
-                session=session, username="bench", password="bench-password", role="coordinator"
-            )
-            token, _ = start_session(session=session, user=user)
-            session.commit()  # services leave the commit to their caller (the unit of work)
-        with TestClient(create_app(settings)) as client:
-            client.cookies.set(COOKIE, token)
+        with signed_in(settings, engine) as client:
             for name, path in (("coverage", "/desk/"), ("money", "/desk/money")):
-                times, size = time_page(client, path)
+                times, page = time_page(client, path)
+                size = len(page.content)
                 print(
                     f"{name} page with {len(rows):,} members: first {times[0] * 1000:.0f} ms, "
                     f"median {statistics.median(times) * 1000:.0f} ms, {size / 1024:.0f} KiB "

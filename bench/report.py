@@ -19,17 +19,12 @@ import time
 from pathlib import Path
 
 import sqlalchemy as sa
-from fastapi.testclient import TestClient
-from sqlmodel import Session
 
-from bench.desk import add_submissions, build_rows
+from bench.desk import add_submissions, build_rows, signed_in, time_page
 from enrolment.segments import HOUSEHOLD_SEGMENTS
 from sync_server.config import Settings
 from sync_server.db import make_engine, migrate
-from sync_server.main import create_app
 from sync_server.models import Member
-from sync_server.services.accounts import create_user, start_session
-from sync_server.web.deps import COOKIE
 
 TARGET_S = 5.0
 
@@ -77,22 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"members: {len(rows):,}, built and inserted in {time.perf_counter() - t0:.1f} s")
 
         settings = Settings(Path(tmp), url, "http://127.0.0.1:8700", "bench-secret-key")
-        with Session(engine) as session:
-            user = create_user(
-                session=session, username="bench", password="bench-password", role="coordinator"
-            )
-            token, _ = start_session(session=session, user=user)
-            session.commit()  # services leave the commit to their caller (the unit of work)
-        path = "/desk/report.pdf?tanggal=30-11-2026"
-        times = []
-        with TestClient(create_app(settings)) as client:
-            client.cookies.set(COOKIE, token)
-            for _ in range(args.runs):
-                t0 = time.perf_counter()
-                r = client.get(path, follow_redirects=False)
-                times.append(time.perf_counter() - t0)
-                assert r.status_code == 200, r.text[:300]
-                assert r.headers["content-type"] == "application/pdf", r.headers
+        with signed_in(settings, engine) as client:
+            times, r = time_page(client, "/desk/report.pdf?tanggal=30-11-2026", args.runs)
+        assert r.headers["content-type"] == "application/pdf", r.headers
         if args.out:
             args.out.write_bytes(r.content)
         print(
