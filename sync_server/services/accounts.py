@@ -18,6 +18,7 @@ password for it; everyone can change their own password, given the current one.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import re
 import secrets
@@ -45,10 +46,16 @@ VERIFY_QUEUE = 3  # sign-ins that may wait for a slot (of Starlette's 40 threads
 VERIFY_WAIT_S = 5.0  # a waiting sign-in is told to retry after this long
 
 _hasher = PasswordHasher()
-# Verified when the username is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 _verify_slots = threading.BoundedSemaphore(VERIFY_SLOTS)
 _verify_admission = threading.BoundedSemaphore(VERIFY_SLOTS + VERIFY_QUEUE)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified when the username is unknown, so a wrong name costs as long as a wrong
+    password. Made at the first sign-in, not at import: an argon2 hash (~0.26 s) would
+    otherwise delay every server start and every CLI command."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 class AccountError(ValueError):
@@ -132,7 +139,7 @@ def check_password(stored_hash: str | None, password: str) -> PasswordCheck:
     dummy so it costs the same). Call with no transaction open; raises VerifierBusy."""
     with _verifier_slot():
         try:
-            ok = _hasher.verify(stored_hash or _DUMMY_HASH, password)
+            ok = _hasher.verify(stored_hash or _dummy_hash(), password)
         except (VerificationError, InvalidHashError):
             ok = False
         ok = ok and stored_hash is not None
