@@ -10,7 +10,7 @@ Limits, by route (the most specific prefix wins):
 
 | route | limit | why |
 |---|---|---|
-| POST /api/v1/sync/… | `Settings.max_body_bytes` (4 MiB) | a tablet's gzipped push (api/body.py) |
+| POST /api/v1/sync/… | `Settings.max_body_bytes` (4 MiB) | a gzipped push or activities |
 | POST /api/v1/devices/pair | 4 KiB | anonymous: a code and two names |
 | POST /desk/login | 4 KiB | anonymous: a name and a password |
 | POST /desk/kpj | 5 MiB + form overhead | the KPJ spreadsheet upload |

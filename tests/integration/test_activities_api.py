@@ -8,20 +8,28 @@ import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlmodel import Session
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlmodel import Session, select
 
 from enrolment.activities import (
     ACTIVITIES_PATH,
     activities_digest,
     activity_from_wire,
     decode_activities_reply,
+    wire_cids,
 )
 from enrolment.card_token import verify
+from enrolment.records import new_client_id as new_activity_id
+from sync_server.db import make_engine, migrate, unit_of_work
+from sync_server.models import Device, EducationSession, Member
+from sync_server.services import activity_ingest
 from sync_server.services.signing import Signer, load_or_create_signer
 from tests.conftest import person
 from tests.integration.activity_helpers import (
@@ -408,5 +416,141 @@ def test_a_body_that_is_not_an_activities_push_is_refused_whole(srv: Server) -> 
     assert r.status_code == 400 and r.json()["error"]["code"] == "too_many_activities"
     assert httpx.post(url, content=b"{not json", headers=headers).status_code == 400
     assert httpx.post(url, json={"proto": 1, "activities": []}).status_code == 401
+    huge = httpx.post(url, content=b" " * (4 * 1024 * 1024 + 1), headers=headers)
+    assert huge.status_code == 413 and huge.json()["error"]["code"] == "body_too_large"
     assert srv.count("attendances") == 0
     assert results(srv, tab, []) == []
+
+
+# --- one activity the server fails on is set aside alone -----------------------------
+
+
+def test_an_activity_the_server_fails_on_is_set_aside_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    migrate(url)
+    engine = make_engine(url)
+    with unit_of_work(engine) as db:
+        device = Device(name="t", token_hash="h", area=SELONG)
+        db.add(device)
+        db.add(
+            EducationSession(uid="s1", topic="other", village_code="52.03.07.1001", held_on=days(0))
+        )
+        db.add(
+            Member(
+                nik=person(1).nik,
+                full_name="Uji Satu",
+                birth_date=date(1985, 8, 17),
+                sex="M",
+                village_code="52.03.07.1001",
+                segment="tobacco_farmer",
+            )
+        )
+    real = activity_ingest._insert_attendance
+
+    def failing(session: Any, device_id: int, it: Any) -> None:
+        if it.activity.cid == "boom":
+            raise ValueError("a statement failed")
+        real(session, device_id, it)
+
+    monkeypatch.setattr(activity_ingest, "_insert_attendance", failing)
+    batch = [
+        nik_att("s1", person(1).nik),
+        nik_att("s1", person(2).nik, cid="boom"),
+        guest_att("s1", "Baiq Nur"),
+    ]
+    with unit_of_work(engine) as db:
+        device = db.exec(select(Device)).one()
+        out = activity_ingest.record_activities(
+            session=db, device=device, activities=batch, today=days(0)
+        )
+    assert [(r.outcome, [p["code"] for p in r.problems]) for r in out] == [
+        ("recorded", []),
+        ("rejected", ["not_processed"]),
+        ("recorded", []),
+    ]
+    with engine.connect() as conn:
+        kept = conn.exec_driver_sql("SELECT client_id FROM attendances ORDER BY id").all()
+    assert [k[0] for k in kept] == [batch[0]["cid"], batch[2]["cid"]]  # boom not stored
+    engine.dispose()
+
+
+# --- whatever a tablet sends, never a 500, one result per activity ------------------
+
+any_text = st.one_of(
+    st.text(alphabet=st.characters(exclude_categories=()), max_size=30),
+    st.sampled_from(["\x00", "\ud800", "\u202e", "LT0000001", "", " ", "x" * 3000]),
+)
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), any_text),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(any_text, inner, max_size=3),
+    max_leaves=6,
+)
+KEYS = (
+    "cid",
+    "kind",
+    "session",
+    "method",
+    "card",
+    "nik",
+    "name",
+    "at",
+    "member_no",
+    "outcome",
+    "starts",
+    "reason",
+)
+
+
+@st.composite
+def fuzzed(draw: st.DrawFn, good: list[dict[str, Any]]) -> Any:
+    """A good activity with some fields replaced or dropped, or any JSON at all."""
+    if draw(st.integers(0, 7)) == 0:
+        return draw(json_values)
+    item = dict(draw(st.sampled_from(good)))
+    item["cid"] = draw(st.sampled_from([item["cid"], new_activity_id()]))
+    for key in draw(st.sets(st.sampled_from(KEYS), max_size=3)):
+        if draw(st.booleans()):
+            item.pop(key, None)
+        else:
+            item[key] = draw(json_values)
+    return item
+
+
+def test_arbitrary_activities_never_fail_a_batch(srv: Server) -> None:
+    tab = pair_in(srv, SELONG)
+    (a, b) = enrol(srv, tab, [1, 2])
+    make_umkm(srv, b.member_no, days(3))
+    session = add_session(srv)
+    good = [
+        card_att(session, a.card or ""),
+        nik_att(session, person(1).nik),
+        nik_att(session, person(3).nik),
+        guest_att(session, "Baiq Nur"),
+        visit(b.member_no, "converted", starts="2027-02-01"),
+        visit(b.member_no, "declined", reason="usaha tutup"),
+    ]
+
+    @settings(
+        max_examples=40,
+        deadline=None,
+        database=None,  # no .hypothesis/ folder left in the work tree
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(st.lists(fuzzed(good), max_size=12))
+    def one_batch(items: list[Any]) -> None:
+        r = send(srv, tab, items)
+        assert r.status_code == 200, r.text
+        reply = r.json()
+        assert reply["b"] == activities_digest(wire_cids(items))
+        assert len(reply["results"]) == len(items)
+        for item, res in zip(items, reply["results"], strict=True):
+            assert res["o"] in {"recorded", "duplicate", "already_counted", "rejected"}
+            assert (res["o"] == "rejected") == bool(res.get("p")), res
+            if res["o"] == "rejected":
+                assert all(p["code"] != "not_processed" for p in res["p"]), (item, res)
+
+    one_batch()
+    # Whatever was stored, a member is still counted at most once at the session.
+    assert counted(srv, session) in ([], [int(a.member_no[2:])])
