@@ -58,7 +58,6 @@ _DEVICES = Device.__table__  # type: ignore[attr-defined]
 # Failures that are the database's, not an activity's: the request is answered 503.
 _OUTAGES = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
 _CID_REUSED = (problem("cid", "activity_cid_reused").to_wire(),)
-_NOT_PROCESSED = (problem("activity", "not_processed").to_wire(),)
 
 
 @dataclass(frozen=True)
