@@ -208,6 +208,13 @@ def test_a_revoked_card_is_refused_with_its_reason(srv: Server) -> None:
     assert counted(srv, session) == []
     # The member is still counted by NIK: it is the card that is refused, not the person.
     assert results(srv, tab, [nik_att(session, person(1).nik)])[0]["o"] == "recorded"
+    # A card replaced by a reissue says so in words too.
+    (b,) = enrol(srv, tab, [2])
+    cli(srv, "reissue-card", b.member_no)
+    (old_card,) = results(srv, tab, [card_att(session, b.card or "")])
+    assert codes(old_card) == ["attendance_card_revoked"]
+    assert "diganti kartu baru" in old_card["p"][0]["id"]
+    assert "replaced by a newer card" in old_card["p"][0]["en"]
 
 
 def test_a_card_signed_with_another_key_or_garbled_is_not_genuine(srv: Server) -> None:
