@@ -121,9 +121,6 @@ ACTIVITIES_APP: dict[str, dict[str, str]] = {
         "id": "Kunjungan ke {name} tersimpan: {outcome}.",
         "en": "Visit to {name} saved: {outcome}.",
     },
-    "umkm_last_visit": {
-        "id": "Kunjungan terakhir: {outcome} · {status}",
-        "en": "Last visit: {outcome} · {status}",
-    },
+    "umkm_last_visit": {"id": "Kunjungan terakhir: {outcome}", "en": "Last visit: {outcome}"},
     "umkm_starts_on": {"id": "mulai {date}", "en": "from {date}"},
 }

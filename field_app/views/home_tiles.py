@@ -191,23 +191,28 @@ def _field_work_button(label: str, icon: ft.IconData, on_click: Callable[..., An
     """A home button whose label may wrap (two share a 360 px row): its height follows
     the text, never under 48 px (the padding)."""
     return ft.FilledTonalButton(
-        content=ft.Text(label, size=16, text_align=ft.TextAlign.CENTER),
+        content=ft.Container(
+            ft.Text(label, size=16, text_align=ft.TextAlign.CENTER),
+            padding=ft.Padding.symmetric(vertical=14),
+        ),
         icon=icon,
         on_click=on_click,
         expand=True,
         style=ft.ButtonStyle(
-            padding=ft.Padding.symmetric(horizontal=10, vertical=16),
+            padding=ft.Padding.symmetric(horizontal=10),
             shape=ft.RoundedRectangleBorder(radius=20),
         ),
     )
 
 
 @ft.component
-def FieldWorkButtons(education: Education, umkm: UmkmFollowUp, lang: str, seen: int) -> ft.Control:
+def FieldWorkButtons(
+    education: Education, umkm: UmkmFollowUp, lang: str, seen: tuple[object, ...]
+) -> ft.Control:
     """Home's "Sesi edukasi" and "Tindak lanjut UMKM" (with the number of UMKM owners
-    due), side by side. The number is read again whenever home reloads (`seen` changes:
-    after each sync, a pull may have brought another list)."""
-    ft.use_effect(umkm.load_count, [seen])
+    due), side by side. The number is read again when `seen` changes (what home shows
+    after a sync: its status line, its counters), as a pull may bring another list."""
+    ft.use_effect(umkm.load_count, list(seen))
     n = umkm.due_count
     umkm_label = t("umkm_button_n", lang, n=n) if n else t("umkm_button", lang)
     return ft.Row(
@@ -216,7 +221,9 @@ def FieldWorkButtons(education: Education, umkm: UmkmFollowUp, lang: str, seen: 
             _field_work_button(umkm_label, ft.Icons.STOREFRONT, _run(umkm.open)),
         ],
         spacing=8,
-        vertical_alignment=ft.CrossAxisAlignment.STRETCH,
+        # (not STRETCH: in the page's scrolling column a row has no height to fill,
+        # and Flutter stops painting what follows)
+        vertical_alignment=ft.CrossAxisAlignment.START,
     )
 
 

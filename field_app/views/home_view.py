@@ -250,6 +250,11 @@ def _actions(state: AppState, session: Session, lang: str) -> ft.Control:
     )
 
 
+def _seen(session: Session, home: HomeList) -> tuple[object, ...]:
+    """What changes on home when a sync ends (FieldWorkButtons reads its count again)."""
+    return (session.busy, session.message, *sorted(home.counts.items()))
+
+
 def _records(state: AppState, home: HomeList, lang: str) -> list[ft.Control]:
     """The list, each household's records together under its head."""
     groups = grouped(home.records)
@@ -281,7 +286,7 @@ def HomeView(state: AppState, session: Session, home: HomeList) -> ft.Control:
             ft.Text(t("today", lang, n=home.today_count), size=15),
             *_waiting(home, lang),
             _actions(state, session, lang),
-            FieldWorkButtons(state.education, state.umkm, lang, id(home.counts)),
+            FieldWorkButtons(state.education, state.umkm, lang, _seen(session, home)),
             *([ft.ProgressBar()] if session.busy else []),
             message_bar(session.message, session.message_kind),
             *drafts,

@@ -52,26 +52,17 @@ def _owner_lines(owner: UmkmDue, lang: str) -> list[ft.Control]:
 
 
 def _last_visit(visit: Any, lang: str) -> list[ft.Control]:
-    """The latest visit recorded here: its outcome and the status of its sending."""
+    """The latest visit recorded here: its outcome, the status of its sending and, if
+    the server refused it, why."""
     if visit is None:
         return []
     outcome = t(f"visit_{visit.activity.outcome.value}", lang)
     if visit.activity.starts is not None:
         starts = format_date(visit.activity.starts.isoformat())
         outcome = f"{outcome} ({t('umkm_starts_on', lang, date=starts)})"
-    status = t(f"act_status_{visit.status}", lang)
     return [
-        ft.Row(
-            [
-                ft.Text(
-                    t("umkm_last_visit", lang, outcome=outcome, status=status),
-                    size=15,
-                    expand=True,
-                ),
-                status_badge(visit.status, lang),
-            ],
-            vertical_alignment=ft.CrossAxisAlignment.START,
-        ),
+        ft.Text(t("umkm_last_visit", lang, outcome=outcome), size=15, weight=ft.FontWeight.W_600),
+        ft.Row([status_badge(visit.status, lang)]),
         *server_reasons(visit, lang),
     ]
 
@@ -143,10 +134,8 @@ def _visit_form(follow: UmkmFollowUp, lang: str) -> ft.Control:
 
 def _owner(follow: UmkmFollowUp, owner: UmkmDue, lang: str) -> ft.Control:
     visit = follow.visits.get(owner.member_no)
-    parts: list[ft.Control] = [
-        tile_button(_owner_lines(owner, lang), lambda e: follow.choose(owner.member_no)),
-        *_last_visit(visit, lang),
-    ]
+    lines = _owner_lines(owner, lang) + _last_visit(visit, lang)
+    parts: list[ft.Control] = [tile_button(lines, lambda e: follow.choose(owner.member_no))]
     if follow.chosen == owner.member_no:
         parts.append(_visit_form(follow, lang))
     return ft.Column(parts, spacing=6, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
