@@ -28,7 +28,7 @@ EDUCATION_DESK: dict[str, dict[str, str]] = {
         "en": "Title (needed for another topic)",
     },
     "edk_village": {"id": "Desa", "en": "Village"},
-    "edk_kecamatan": {"id": "Kecamatan", "en": "Kecamatan"},
+    "edk_area": {"id": "Kecamatan atau desa", "en": "Kecamatan or village"},
     "edk_date": {"id": "Tanggal", "en": "Date"},
     "edk_place": {"id": "Tempat", "en": "Place"},
     "edk_facilitator": {"id": "Fasilitator", "en": "Facilitator"},
@@ -155,6 +155,18 @@ EDUCATION_DESK: dict[str, dict[str, str]] = {
     "edk_reach_note": {
         "id": "Peserta yang hadir di sedikitnya satu sesi, dari seluruh peserta terdaftar.",
         "en": "Members who attended at least one session, of all registered members.",
+    },
+    "edk_short_present": {"id": "Hadir", "en": "Present"},
+    "edk_short_reached": {"id": "Terjangkau", "en": "Reached"},
+    "edk_segment_note": {
+        "id": (
+            "Hadir: kehadiran peserta di semua sesi (satu orang di dua sesi terhitung dua); "
+            "terjangkau: peserta berbeda; %: dari peserta segmen itu."
+        ),
+        "en": (
+            "Present: members' attendances over all sessions (one person at two sessions "
+            "counts twice); reached: distinct members; %: of the segment's members."
+        ),
     },
     "edk_reached": {"id": "Peserta terjangkau", "en": "Members reached"},
     "edk_sessions_held": {"id": "Sesi", "en": "Sessions"},
