@@ -244,5 +244,18 @@ EDUCATION_DESK: dict[str, dict[str, str]] = {
     "fu_converted_list": {"id": "Yang beralih", "en": "Converted"},
     "fu_none": {"id": "Belum ada kunjungan tercatat.", "en": "No visit recorded yet."},
     "fu_list": {"id": "Peserta dan hasil kunjungan", "en": "Members and visit outcomes"},
+    # The progress report's line under the conversions (services/progress_report_pdf.py).
+    "rep_umkm_outcomes": {
+        "id": (
+            "Kunjungan tindak lanjut, hasil terakhir per pelaku UMKM bermodal: {converted} "
+            "beralih ke peserta berbayar, {declined} menolak, {moved} pindah, {not_found} "
+            "tidak ditemukan, {not_visited} belum dikunjungi."
+        ),
+        "en": (
+            "Follow-up visits, latest outcome per UMKM owner with cash: {converted} converted "
+            "to paid, {declined} declined, {moved} moved, {not_found} not found, "
+            "{not_visited} not yet visited."
+        ),
+    },
     "fu_due": {"id": "Jatuh tempo", "en": "Due"},
 }

@@ -260,7 +260,21 @@ def _conversions(p: Page, r: ProgressReport) -> None:
     ]
     table(p, cols, rows, bold_last=0)
     p.y -= 2
-    p.note(text("rep_umkm_no_outcomes"))
+    fu = m.followup
+    if fu is None or not fu.owners:
+        p.note(text("rep_umkm_no_outcomes"))
+        return
+    # The follow-up visits (issue 14): each owner's latest visit, as the money page shows.
+    p.note(
+        text(
+            "rep_umkm_outcomes",
+            converted=format_number(fu.outcomes.get("converted", 0)),
+            declined=format_number(fu.outcomes.get("declined", 0)),
+            moved=format_number(fu.outcomes.get("moved", 0)),
+            not_found=format_number(fu.outcomes.get("not_found", 0)),
+            not_visited=format_number(fu.outcomes.get("", 0)),
+        )
+    )
 
 
 def _education(p: Page, r: ProgressReport) -> None:

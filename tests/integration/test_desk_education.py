@@ -570,6 +570,7 @@ def test_the_never_reached_list_is_paged(server: Server) -> None:
     assert "Warga 051" in rows and "Warga 055" in rows and "Warga 001" not in rows
     assert desk.get("/desk/edukasi?halaman=99").status_code == 200
     assert desk.get("/desk/edukasi?halaman=-3&area=nowhere&topik=x&waktu=y").status_code == 200
+    assert desk.get("/desk/edukasi?halaman=abc").status_code == 200
 
 
 # --- files -------------------------------------------------------------------------
@@ -671,6 +672,7 @@ def test_the_progress_report_prints_the_reach(server: Server) -> None:
     _member(server, 99)
     none = _pdf_lines(desk.get("/desk/report.pdf").content)
     assert "Belum ada sesi bimbingan dan edukasi yang tercatat." in none
+    assert "belum dicatat" in " ".join(none)  # no UMKM owner with cash: no outcomes yet
     _attended_world(server, desk)
     lines = _pdf_lines(desk.get("/desk/report.pdf").content)
     # 9 members (the one above too); the sessions held by the end of today: a and b (c is
@@ -788,3 +790,9 @@ def test_a_umkm_visit_outcome_reaches_the_money_page(server: Server) -> None:
     late = _cell(body, f"fu-LT{owners['late']:07d}")
     assert "Belum dikunjungi" in late[2] and _dmy(today - timedelta(days=5)) in late[1]
     assert "Tanpa Modal" not in body
+    # The progress report says the same under its conversions.
+    report = " ".join(_pdf_lines(desk.get("/desk/report.pdf").content))
+    assert (
+        "1 beralih ke peserta berbayar, 2 menolak, 1 pindah, 1 tidak ditemukan, 2 belum dikunjungi."
+    ) in report, report[-1500:]
+    assert "belum dicatat sistem" not in report

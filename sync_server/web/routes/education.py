@@ -32,7 +32,7 @@ from sync_server.web.templating import render
 router = APIRouter(prefix="/desk", tags=["desk"], include_in_schema=False)
 # Generous caps on the request; the real limits are checked in the service (a 400 with
 # its reason, not FastAPI's 422).
-Text = Annotated[str, Form(max_length=1000)]
+Text = Annotated[str, Form(max_length=4000)]
 WHEN = ("upcoming", "past", "all")
 _MEDIA = {
     "csv": "text/csv; charset=utf-8",
@@ -130,10 +130,11 @@ def education_page(
     area: str = "",
     topik: str = "",
     waktu: str = "upcoming",
-    halaman: int = 1,
+    halaman: str = "1",
 ) -> Response:
     """The sessions (filtered), the planning form, the figures and the members never reached."""
-    return _list_page(request, session, area=area, topik=topik, waktu=waktu, halaman=halaman)
+    page = int(halaman) if halaman.isdigit() and len(halaman) < 7 else 1  # from links: lenient
+    return _list_page(request, session, area=area, topik=topik, waktu=waktu, halaman=page)
 
 
 @router.post("/edukasi", response_model=None)
