@@ -281,10 +281,14 @@ NEVER_HEADER = (
 )
 
 
-def attendance_rows(*, session: Session, area: str = "", topic: str = "") -> list[list[object]]:
-    """Every recorded attendance at a session not cancelled, by date and session; NIKs
-    masked as on the page (the member export is the file with full NIKs)."""
+def attendance_rows(
+    *, session: Session, area: str = "", topic: str = "", uid: str = ""
+) -> list[list[object]]:
+    """Every recorded attendance at a session not cancelled (or at the session `uid`), by
+    date and session; NIKs masked as on the page (the member export has full NIKs)."""
     where = [_held()]
+    if uid:
+        where.append(_S.c.uid == uid)
     if area:
         where.append(area_clause(_S.c.village_code, area))
     if topic:

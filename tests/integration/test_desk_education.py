@@ -626,6 +626,14 @@ def test_attendance_and_never_reached_download_as_csv_and_xlsx(server: Server) -
     assert any(str(r[7]).startswith("'=") for r in xrows[1:])
     assert not any(c == "5203075501900001" for r in xrows for c in r)
 
+    uids = world["uids"]
+    assert isinstance(uids, dict)
+    assert (
+        f'href="/desk/edukasi/kehadiran.csv?sesi={uids["b"]}"'
+        in desk.get(f"/desk/edukasi/{uids['b']}").text
+    )
+    one = _csv_rows(desk.get(f"/desk/edukasi/kehadiran.csv?sesi={uids['b']}").content)
+    assert sorted(r[7] for r in one[1:]) == ["Petani 1", "Usaha 1"]
     never = _csv_rows(desk.get("/desk/edukasi/belum-terjangkau.csv").content)
     assert [r[1] for r in never[1:]] == ["Petani 4", "Belum Pernah"]
     assert never[1][2] == "5203********0004"
@@ -636,6 +644,7 @@ def test_attendance_and_never_reached_download_as_csv_and_xlsx(server: Server) -
     assert exports == [
         ("export_attendance", "csv"),
         ("export_attendance", "xlsx"),
+        ("export_attendance", "csv"),
         ("export_never_reached", "csv"),
         ("export_never_reached", "xlsx"),
     ]
@@ -657,6 +666,7 @@ def test_the_coverage_page_shows_education_reach_beside_membership(server: Serve
 def _pdf_lines(body: bytes) -> list[str]:
     doc = pdfium.PdfDocument(body)
     try:
+        assert len(doc) == 2  # the report stays two pages
         out = []
         for i in range(len(doc)):
             tp = doc[i].get_textpage()

@@ -192,19 +192,21 @@ def _download(body: bytes, stem: str, fmt: str) -> Response:
 
 @router.get("/edukasi/kehadiran.{fmt}", response_model=None)
 def attendance_download(
-    desk: DeskDep, session: SessionDep, fmt: str, area: str = "", topik: str = ""
+    desk: DeskDep, session: SessionDep, fmt: str, area: str = "", topik: str = "", sesi: str = ""
 ) -> Response:
-    """Every recorded attendance (in the list's area and topic) as CSV or XLSX; audited."""
+    """Every recorded attendance (in the list's area and topic, or of one session `sesi`)
+    as CSV or XLSX; audited."""
     fmt = _fmt(fmt)
     area, topik, _ = _filters(area, topik, "")
-    rows = figs.attendance_rows(session=session, area=area, topic=topik)
+    sesi = sesi[:16]
+    rows = figs.attendance_rows(session=session, area=area, topic=topik, uid=sesi)
     audit(
         session,
         desk.user,
         "export_attendance",
         fmt,
         "",
-        {"area": area, "topic": topik, "rows": len(rows)},
+        {"area": area, "topic": topik, "session": sesi, "rows": len(rows)},
     )
     if fmt == "csv":
         body = figs.to_csv(figs.ATTENDANCE_HEADER, rows)
