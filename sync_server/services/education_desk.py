@@ -196,10 +196,11 @@ def session_label(s: EducationSession) -> str:
 
 
 def topic_name(topic: str, title: str, lang: str = "id") -> str:
-    """The title given, else the topic's name."""
-    if title:
+    """Another topic by its title; a listed topic by its name, then the title if given."""
+    name = text(f"topic_{topic}", lang) if has(f"topic_{topic}") else topic
+    if topic == Topic.OTHER and title:
         return title
-    return text(f"topic_{topic}", lang) if has(f"topic_{topic}") else topic
+    return f"{name}: {title}" if title else name
 
 
 def guest_key() -> Any:

@@ -147,7 +147,7 @@ def money(*, session: Session, today: date | None = None, until: datetime | None
     _by_fund(session, result, active(until), rates)
     _startup_cash(session, result, active(until))
     _conversions(session, result, today, active(until))
-    result.followup = follow_up(session=session, today=today, members=active(until))
+    result.followup = follow_up(session=session, today=today, members=active(until), until=until)
     return result
 
 
@@ -236,23 +236,29 @@ def _conversions(session: Session, result: Money, today: date, members: Any) -> 
         result.due_rows.append((bucket, name, labels[village], due))
 
 
-def _latest_visits() -> Any:
-    """Each member's latest recorded visit (by the tablet's time, then arrival)."""
+def _latest_visits(until: datetime | None) -> Any:
+    """Each member's latest recorded visit (by the tablet's time, then arrival); with
+    `until` (a stored UTC instant), of the visits received before it."""
+    where = [_V.c.outcome == ActivityOutcome.RECORDED.value, _V.c.member_id.is_not(None)]
+    if until is not None:
+        where.append(_V.c.received_at < until)
     rank = sa.func.row_number().over(
         partition_by=_V.c.member_id, order_by=(_V.c.visited_at.desc(), _V.c.id.desc())
     )
     ranked = (
         sa.select(_V.c.member_id, _V.c.visit_outcome, _V.c.starts_on, _V.c.reason, rank.label("n"))
-        .where(_V.c.outcome == ActivityOutcome.RECORDED.value, _V.c.member_id.is_not(None))
+        .where(*where)
         .subquery()
     )
     return sa.select(ranked).where(ranked.c.n == 1).subquery()
 
 
-def follow_up(*, session: Session, today: date, members: Any) -> FollowUp:
+def follow_up(
+    *, session: Session, today: date, members: Any, until: datetime | None = None
+) -> FollowUp:
     """UMKM owners with start-up cash among `members`: open ones due within 30 days or
     overdue, the latest visit's outcome of each, the reasons for declining most given."""
-    latest = _latest_visits()
+    latest = _latest_visits(until)
     owners = _M.outerjoin(latest, latest.c.member_id == _M.c.id)
     where = (members, _M.c.startup_cash.is_not(None), _M.c.startup_cash > 0)
     outcome = sa.func.coalesce(latest.c.visit_outcome, "")

@@ -295,10 +295,18 @@ def test_a_coordinator_plans_a_session_and_it_is_listed_and_audited(server: Serv
     uid2 = _plan(admin, topic="bpjs_benefits", day=_dmy(_today()))
     assert _sessions(server)[1].segments == "" and _sessions(server)[1].created_by == "admin"
     assert "Semua" in admin.get(f"/desk/edukasi/{uid2}").text
+    assert (
+        "Manfaat dan klaim BPJS Ketenagakerjaan"
+        in _cell(admin.get("/desk/edukasi").text, f"s-{uid2}")[1]
+    )
+    # A listed topic with a title shows both.
+    uid3 = _plan(admin, topic="work_skills", title="Menjahit")
+    assert "Keterampilan kerja: Menjahit" in _cell(admin.get("/desk/edukasi").text, f"s-{uid3}")[1]
     plans = _audit(server)
     assert [(u, a, t) for u, a, t, _ in plans] == [
         ("koord", "education_plan", f"edukasi:{uid}"),
         ("admin", "education_plan", f"edukasi:{uid2}"),
+        ("admin", "education_plan", f"edukasi:{uid3}"),
     ]
     assert "Menabung untuk hari tua" in str(plans[0][3]) and _dmy(day) in str(plans[0][3])
     audit_page = desk.get("/desk/audit").text
