@@ -20,6 +20,8 @@ from sync_server.models import EducationSession
 from tests.conftest import person
 from tests.e2e import flows
 from tests.e2e.conftest import FletPage
+from tests.e2e.test_back_navigation import back_from
+from tests.e2e.test_form_guidance import contrast, notice_colours
 from tests.live import FieldAppProcess, ServerProcess
 
 KEC = "52.03.07"
@@ -123,15 +125,19 @@ def test_attendance_by_card_nik_and_guest(system, screen, request):
     ui.wait_text("Tercatat hadir: 1")
     ui.wait_text(f"No. peserta: {member_no}")
     ui.wait_text("menunggu dikirim")
-    ui.shot("edu-4-present")
+    bg, ink = notice_colours(ui, f"{PRESENT} hadir.", "edu-4-present")
+    assert bg[1] > bg[0] and bg[1] > bg[2] and contrast(bg, ink) >= 4.5, bg  # green
     flows.scan_picture(ui, "Pindai kartu", png)  # the same card again: counted once
     ui.wait_text(f"{PRESENT} sudah tercatat hadir di sesi ini.", timeout=60)
     ui.wait_text("Tercatat hadir: 1")
+    bg, ink = notice_colours(ui, "sudah tercatat hadir di sesi ini", "edu-4-already")
+    assert bg[0] >= bg[1] > bg[2] + 10 and contrast(bg, ink) >= 4.5, bg  # amber
 
     flows.scan_picture(ui, "Pindai kartu", cards[REVOKED][1])
     ui.wait_text(f"Kartu {REVOKED} sudah dicabut — tidak dihitung hadir.", timeout=60)
     ui.wait_text("Tercatat hadir: 1")
-    ui.shot("edu-5-revoked")
+    bg, ink = notice_colours(ui, "sudah dicabut", "edu-5-revoked")
+    assert bg[0] > bg[1] + 10 and bg[0] > bg[2] + 10 and contrast(bg, ink) >= 4.5, bg  # red
 
     ui.click("Dengan NIK")
     ui.fill("NIK yang hadir (16 angka)", "52030712")
@@ -170,6 +176,13 @@ def test_attendance_by_card_nik_and_guest(system, screen, request):
     ui.wait_gone("menunggu dikirim", timeout=30)
     ui.wait_text("terkirim")
     ui.shot("edu-9-sent")
+    # Android's back gesture (the browser's back here) walks down the screens...
+    back_from(ui, "/sessions/attendance")
+    ui.wait_text("Ketuk sesi untuk mencatat kehadiran.")
+    back_from(ui, "/sessions")
+    ui.wait_text("Pendaftaran baru")
+    # ...as the screens' own buttons do.
+    open_attendance_again(ui)
     ui.click("Kembali ke daftar sesi")
     ui.wait_text("Ketuk sesi untuk mencatat kehadiran.")
     ui.click("Kembali")
