@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import sqlalchemy as sa
+
 from sync_server.desk_format import to_wita
 from sync_server.models import utcnow
 from tests.e2e.conftest import DESK_PASSWORD as PASSWORD
@@ -28,6 +30,42 @@ def _sign_in(page, base: str) -> None:
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(base + "/desk/")
+
+
+def _plant_attendance(srv: ServerProcess, uid: str) -> None:
+    """Two members of the fixture (by card) and a person not a member, as the activities
+    endpoint stores them, so the session's page has attendees to lay out."""
+    engine = sa.create_engine(srv.database_url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as conn:
+            sid = conn.execute(
+                sa.text("SELECT id FROM education_sessions WHERE uid = :u"), {"u": uid}
+            ).scalar_one()
+            device = conn.execute(sa.text("SELECT min(id) FROM devices")).scalar_one()
+            members = conn.execute(sa.text("SELECT id FROM members ORDER BY id LIMIT 2")).all()
+            rows = [(m.id, "card", "", "") for m in members]
+            rows.append((None, "guest", "", "Amaq Pendatang Dari Desa Sebelah Yang Jauh"))
+            for i, (member, method, nik, name) in enumerate(rows):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO attendances (device_id, client_id, content_hash,"
+                        " session_id, member_id, method, nik, guest_name, attended_at, outcome,"
+                        " member_no, problems, received_at) VALUES (:d, :c, 'h', :s, :m,"
+                        " :method, :nik, :name, '2027-01-15T02:00:00Z', 'recorded', '', '[]',"
+                        " CURRENT_TIMESTAMP)"
+                    ),
+                    {
+                        "d": device,
+                        "c": f"e2e{i}",
+                        "s": sid,
+                        "m": member,
+                        "method": method,
+                        "nik": nik,
+                        "name": name,
+                    },
+                )
+    finally:
+        engine.dispose()
 
 
 def _fits(page, width: int, name: str) -> None:
@@ -70,6 +108,7 @@ def test_plan_a_session_at_800_px_and_read_it_at_360(browser, desk_server: Serve
     page.screenshot(path=str(SCREENS / "desk-education-800-list.png"), full_page=True)
     ctx.close()
 
+    _plant_attendance(desk_server, uid)
     ctx = browser.new_context(viewport={"width": 360, "height": 800})
     page = ctx.new_page()
     _sign_in(page, base)
@@ -80,12 +119,15 @@ def test_plan_a_session_at_800_px_and_read_it_at_360(browser, desk_server: Serve
         slug = "session" if uid in path else slug
         page.screenshot(path=str(SCREENS / f"desk-education-phone-{slug}.png"), full_page=True)
         _fits(page, 360, path)
-    # The cancel form opens and still fits.
+    attendees = page.inner_text("#attendees")
+    assert "Amaq Pendatang" in attendees and "tawarkan pendaftaran" in attendees
+    assert page.inner_text("#kpi-members .v") == "2" and page.inner_text("#kpi-others .v") == "1"
+    # Attended: the cancel form refuses, with its reason, and the page still fits.
     page.click("#cancel summary")
-    _fits(page, 360, "cancel form")
     page.check("#cancel-form input[name=confirm]")
     page.click("#cancel-form button[type=submit]")
-    page.wait_for_url(base + f"/desk/edukasi/{uid}")
-    assert "dibatalkan" in page.inner_text("#cancelled")
-    page.screenshot(path=str(SCREENS / "desk-education-phone-cancelled.png"), full_page=True)
+    page.wait_for_selector("#edu-error")
+    assert "tidak dapat dibatalkan" in page.inner_text("#edu-error")
+    _fits(page, 360, "cancel refused")
+    page.screenshot(path=str(SCREENS / "desk-education-phone-cancel-refused.png"), full_page=True)
     ctx.close()
