@@ -71,7 +71,7 @@ ACTIVITIES_APP: dict[str, dict[str, str]] = {
         "id": "Kunci kartu ini belum dikenal tablet: sinkronkan dulu, lalu pindai lagi.",
         "en": "This tablet does not know the card's key yet: sync first, then scan again.",
     },
-    "att_list_title": {"id": "Tercatat hadir: {n}", "en": "Recorded present: {n}"},
+    "att_list_title": {"id": "Dicatat di tablet ini: {n}", "en": "Recorded on this tablet: {n}"},
     "att_list_empty": {
         "id": "Belum ada yang tercatat hadir di tablet ini.",
         "en": "No one is recorded present on this tablet yet.",

@@ -171,7 +171,9 @@ def AttendanceView(
     """The attendance screen of the session opened."""
     lang = session.lang
     people = education.attendance
-    listed: list[ft.Control] = [_attendee(item, lang) for item in people] or [
+    # What the server refused first (the officer must see it), then newest first.
+    ordered = sorted(people, key=lambda item: item.status != "rejected")
+    listed: list[ft.Control] = [_attendee(item, lang) for item in ordered] or [
         ft.Text(t("att_list_empty", lang), size=16, italic=True)
     ]
     return page_frame(

@@ -27,6 +27,7 @@ from tests.live import FieldAppProcess, ServerProcess
 KEC = "52.03.07"
 VILLAGE = "52.03.07.1001"
 PRESENT, REVOKED = "Lalu Hadir Sesi", "Baiq Kartu Dicabut"
+LATE = "Amaq Dicabut Belakangan"  # revoked after the tablet's last pull
 
 
 @pytest.fixture
@@ -44,7 +45,11 @@ def members_with_cards(server: ServerProcess) -> dict[str, tuple[str, bytes]]:
     """Two members made on the server by another tablet: name -> (member number, the
     PNG of the card the server prints for them)."""
     token = server.pair("tablet lain")
-    people = [person(811, name=PRESENT), person(812, name=REVOKED, female=True)]
+    people = [
+        person(811, name=PRESENT),
+        person(812, name=REVOKED, female=True),
+        person(813, name=LATE),
+    ]
     reply = server.push(token, people)
     assert reply.status_code == 200, reply.text
     results = decode_push_reply(reply.json(), people)
@@ -119,24 +124,31 @@ def test_attendance_by_card_nik_and_guest(system, screen, request):
     open_attendance(ui)
     ui.shot("edu-3-attendance")
 
+    # A card revoked since the last pull reads as valid offline: recorded, and the
+    # server refuses it at the next sync (shown below, with its reason).
+    flows.server_cli(server, "revoke-card", str(serial_of(cards[LATE][1])), "--reason", "stolen")
+    flows.scan_picture(ui, "Pindai kartu", cards[LATE][1])
+    ui.wait_text(f"{LATE} hadir.", timeout=60)
+    ui.wait_text("Dicatat di tablet ini: 1")
+
     member_no, png = cards[PRESENT]
     flows.scan_picture(ui, "Pindai kartu", png)
     ui.wait_text(f"{PRESENT} hadir.", timeout=60)
-    ui.wait_text("Tercatat hadir: 1")
+    ui.wait_text("Dicatat di tablet ini: 2")
     ui.wait_text(f"No. peserta: {member_no}")
     ui.wait_text("menunggu dikirim")
     bg, ink = notice_colours(ui, f"{PRESENT} hadir.", "edu-4-present")
     assert bg[1] > bg[0] and bg[1] > bg[2] and contrast(bg, ink) >= 4.5, bg  # green
     flows.scan_picture(ui, "Pindai kartu", png)  # the same card again: counted once
     ui.wait_text(f"{PRESENT} sudah tercatat hadir di sesi ini.", timeout=60)
-    ui.wait_text("Tercatat hadir: 1")
+    ui.wait_text("Dicatat di tablet ini: 2")
     bg, ink = notice_colours(ui, "sudah tercatat hadir di sesi ini", "edu-4-already")
     assert bg[0] >= bg[1] > bg[2] + 10 and contrast(bg, ink) >= 4.5, bg  # amber
 
     flows.scan_picture(ui, "Pindai kartu", cards[REVOKED][1])
     ui.wait_text(f"Kartu {REVOKED} sudah dicabut — tidak dihitung hadir.", timeout=60)
-    ui.wait_text("Tercatat hadir: 1")
-    bg, ink = notice_colours(ui, "sudah dicabut", "edu-5-revoked")
+    ui.wait_text("Dicatat di tablet ini: 2")
+    bg, ink = notice_colours(ui, f"Kartu {REVOKED} sudah dicabut", "edu-5-revoked")
     assert bg[0] > bg[1] + 10 and bg[0] > bg[2] + 10 and contrast(bg, ink) >= 4.5, bg  # red
 
     ui.click("Dengan NIK")
@@ -148,7 +160,7 @@ def test_attendance_by_card_nik_and_guest(system, screen, request):
     ui.wait_gone("NIK harus 16 angka.")
     ui.click("Catat hadir dengan NIK")
     ui.wait_text("5203********0999 hadir.")
-    ui.wait_text("Tercatat hadir: 2")
+    ui.wait_text("Dicatat di tablet ini: 3")
 
     ui.click("Bukan peserta")
     ui.click("Catat tamu hadir")
@@ -157,7 +169,7 @@ def test_attendance_by_card_nik_and_guest(system, screen, request):
     ui.wait_gone("Nama peserta yang hadir belum diisi.")
     ui.click("Catat tamu hadir")
     ui.wait_text("Baiq Tamu Sesi tercatat hadir sebagai tamu (bukan peserta).")
-    ui.wait_text("Tercatat hadir: 3")
+    ui.wait_text("Dicatat di tablet ini: 4")
     ui.shot("edu-7-guest")
     ui.click("English")
     ui.wait_text("Baiq Tamu Sesi is recorded present as a guest (not a member).")
@@ -175,6 +187,8 @@ def test_attendance_by_card_nik_and_guest(system, screen, request):
     ui.wait_text(PRESENT)
     ui.wait_gone("menunggu dikirim", timeout=30)
     ui.wait_text("terkirim")
+    ui.wait_text("perlu perhatian")  # the card revoked since the last pull
+    ui.wait_text("Kartu ini sudah dicabut (dicuri): tidak dihitung hadir.")
     ui.shot("edu-9-sent")
     # Android's back gesture (the browser's back here) walks down the screens...
     back_from(ui, "/sessions/attendance")
@@ -192,4 +206,4 @@ def test_attendance_by_card_nik_and_guest(system, screen, request):
 def open_attendance_again(ui: FletPage) -> None:
     ui.click("Sesi edukasi")
     flows.tap_entry(ui, "Literasi keuangan")
-    ui.wait_text("Tercatat hadir: 3")
+    ui.wait_text("Dicatat di tablet ini: 4")
