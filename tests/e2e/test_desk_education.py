@@ -1,9 +1,10 @@
 """Education sessions on the desk in headless Chromium (issue 14): a coordinator plans a
 session through the form at 800 px (topic, village from the select grouped by kecamatan,
 date DD-MM-YYYY, place, facilitator, a target segment), lands on the session's page, sees
-it in the list; at 360 px the list, the session, the coverage and money pages (which now
-show education reach and UMKM follow-up) scroll no page sideways and the header stays
-compact with the new menu item.
+it in the list; with attendance planted as the activities endpoint stores it, at 360 px
+the list, the session (its attendees), the coverage and money pages (education reach, UMKM
+follow-up) scroll no page sideways and the header stays compact with the new menu item;
+the attended session refuses to be cancelled, with its reason.
 
 Screenshots land in test-output/screens/desk-education-*.png.
 """
