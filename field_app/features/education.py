@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
 
 import flet as ft
 
@@ -28,11 +27,9 @@ from enrolment.worklist import EducationSession
 from field_app.i18n import t
 from field_app.session import Session
 from field_app.store import Locked
+from field_app.store_activities import StoredActivity
 from field_app.store_sync import now_iso
 from field_app.typed_values import format_date
-
-if TYPE_CHECKING:
-    from field_app.store_activities import StoredActivity
 
 
 @dataclass(frozen=True)

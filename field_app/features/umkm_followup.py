@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
 
 import flet as ft
 
@@ -21,11 +20,9 @@ from enrolment.worklist import UmkmDue
 from field_app.features.education import Said, said
 from field_app.session import Session
 from field_app.store import Locked
+from field_app.store_activities import StoredActivity
 from field_app.store_sync import now_iso
 from field_app.typed_values import parse_typed_date
-
-if TYPE_CHECKING:
-    from field_app.store_activities import StoredActivity
 
 
 @ft.observable

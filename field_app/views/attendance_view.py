@@ -8,9 +8,11 @@ from typing import Any
 
 import flet as ft
 
+from enrolment.activities import ActivityOutcome, Attendance
 from field_app.features.education import Education
 from field_app.i18n import t
 from field_app.session import Session
+from field_app.store_activities import ActivityStatus, StoredActivity
 from field_app.views.common import big_button, page_frame, panel, text_input
 from field_app.views.education_view import (
     said_notice,
@@ -119,16 +121,18 @@ def _save(education: Education) -> Callable[[Any], Any]:
     return save
 
 
-def _attendee(item: Any, lang: str) -> ft.Control:
+def _attendee(item: StoredActivity, lang: str) -> ft.Control:
     """One person recorded: who, how, when, and the status of its sending."""
-    method = t(f"att_method_{item.activity.method.value}", lang)
+    activity = item.activity
+    assert isinstance(activity, Attendance)
+    method = t(f"att_method_{activity.method.value}", lang)
     lines: list[ft.Control] = [
         ft.Text(item.label, size=17, weight=ft.FontWeight.W_600),
-        ft.Text(f"{method} · {local_time(item.activity.at)}", size=14),
+        ft.Text(f"{method} · {local_time(activity.at)}", size=14),
     ]
     if item.member_no:
         lines.append(ft.Text(f"{t('member_no', lang)}: {item.member_no}", size=14))
-    if item.outcome == "already_counted":
+    if item.outcome == ActivityOutcome.ALREADY_COUNTED:
         lines.append(ft.Text(t("act_already_counted", lang), size=14))
     lines.extend(server_reasons(item, lang))
     return ft.Container(
@@ -172,7 +176,7 @@ def AttendanceView(
     lang = session.lang
     people = education.attendance
     # What the server refused first (the officer must see it), then newest first.
-    ordered = sorted(people, key=lambda item: item.status != "rejected")
+    ordered = sorted(people, key=lambda item: item.status != ActivityStatus.REJECTED)
     listed: list[ft.Control] = [_attendee(item, lang) for item in ordered] or [
         ft.Text(t("att_list_empty", lang), size=16, italic=True)
     ]

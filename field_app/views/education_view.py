@@ -15,14 +15,15 @@ from enrolment.worklist import EducationSession, Topic
 from field_app.features.education import Education, Said
 from field_app.i18n import t
 from field_app.session import Session
+from field_app.store_activities import ActivityStatus, StoredActivity
 from field_app.typed_values import format_date
 from field_app.views.common import big_button, message_bar, notice, page_frame
 
-#: An activity's status (field_app.store_activities.ActivityStatus): its text and look.
+#: An activity's status: its text and look.
 _STATUS = {
-    "pending": ("act_status_pending", ft.Colors.AMBER_100),
-    "sent": ("act_status_sent", ft.Colors.GREEN_100),
-    "rejected": ("act_status_rejected", ft.Colors.RED_100),
+    ActivityStatus.PENDING: ("act_status_pending", ft.Colors.AMBER_100),
+    ActivityStatus.SENT: ("act_status_sent", ft.Colors.GREEN_100),
+    ActivityStatus.REJECTED: ("act_status_rejected", ft.Colors.RED_100),
 }
 
 
@@ -53,7 +54,7 @@ def session_lines(item: EducationSession, lang: str) -> list[ft.Control]:
 
 def status_badge(status: str, lang: str) -> ft.Control:
     """An activity's status as a coloured badge (waiting, sent, needs attention)."""
-    code, colour = _STATUS.get(status, _STATUS["pending"])
+    code, colour = _STATUS.get(status, _STATUS[ActivityStatus.PENDING])
     return ft.Container(
         ft.Text(t(code, lang), size=14),
         bgcolor=colour,
@@ -62,7 +63,7 @@ def status_badge(status: str, lang: str) -> ft.Control:
     )
 
 
-def server_reasons(item: Any, lang: str) -> list[ft.Control]:
+def server_reasons(item: StoredActivity, lang: str) -> list[ft.Control]:
     """The server's reasons for an activity it refused, in the officer's language."""
     return [
         ft.Text(p.get(lang) or p.get("id", ""), size=14, color=ft.Colors.RED_900)

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 import flet as ft
 
 from enrolment import areas
-from enrolment.activities import VisitOutcome
+from enrolment.activities import UmkmVisit, VisitOutcome
 from enrolment.worklist import UmkmDue
 from field_app.features.umkm_followup import UmkmFollowUp, days_overdue
 from field_app.i18n import t
 from field_app.session import Session
+from field_app.store_activities import StoredActivity
 from field_app.typed_values import format_date
 from field_app.views.common import (
     TONES,
@@ -51,10 +51,10 @@ def _owner_lines(owner: UmkmDue, lang: str) -> list[ft.Control]:
     return lines
 
 
-def _last_visit(visit: Any, lang: str) -> list[ft.Control]:
+def _last_visit(visit: StoredActivity | None, lang: str) -> list[ft.Control]:
     """The latest visit recorded here: its outcome, the status of its sending and, if
     the server refused it, why."""
-    if visit is None:
+    if visit is None or not isinstance(visit.activity, UmkmVisit):
         return []
     outcome = t(f"visit_{visit.activity.outcome.value}", lang)
     if visit.activity.starts is not None:
