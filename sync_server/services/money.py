@@ -25,27 +25,26 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from enrolment.activities import ActivityOutcome, VisitOutcome
+from enrolment.activities import VisitOutcome
 from enrolment.areas import village_label
 from enrolment.contributions import FUNDING_SOURCES, Rates
 from enrolment.segments import DEFAULT_FUNDING
 from enrolment.worklist import DUE_WITHIN_DAYS
 from sync_server.desk_format import to_wita
-from sync_server.models import Member, UmkmVisit, utcnow
+from sync_server.models import Member, utcnow
 from sync_server.services.coverage import active
 from sync_server.services.members import member_number
 from sync_server.services.rate_tables import rates_on
+from sync_server.services.visit_outcomes import latest_visits, still_open
 
 #: Every source, public budgets first (the order of the page's table).
 PUBLIC_FUNDS = ("add", "dbhcht", "apbd")
 FUNDS = (*PUBLIC_FUNDS, *(f for f in FUNDING_SOURCES if f not in PUBLIC_FUNDS))
 DUE_BUCKETS = ((30, "≤ 30 hari"), (60, "31–60 hari"), (90, "61–90 hari"))
 #: Visit outcomes after which an owner needs no more visits (the pull's rule).
-SETTLED = (VisitOutcome.CONVERTED.value, VisitOutcome.MOVED.value)
 OUTCOMES = (*(o.value for o in VisitOutcome), "")  # "": not yet visited
 FOLLOW_UP_ROWS = 500
 _M = Member.__table__  # type: ignore[attr-defined]
-_V = UmkmVisit.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -236,29 +235,12 @@ def _conversions(session: Session, result: Money, today: date, members: Any) -> 
         result.due_rows.append((bucket, name, labels[village], due))
 
 
-def _latest_visits(until: datetime | None) -> Any:
-    """Each member's latest recorded visit (by the tablet's time, then arrival); with
-    `until` (a stored UTC instant), of the visits received before it."""
-    where = [_V.c.outcome == ActivityOutcome.RECORDED.value, _V.c.member_id.is_not(None)]
-    if until is not None:
-        where.append(_V.c.received_at < until)
-    rank = sa.func.row_number().over(
-        partition_by=_V.c.member_id, order_by=(_V.c.visited_at.desc(), _V.c.id.desc())
-    )
-    ranked = (
-        sa.select(_V.c.member_id, _V.c.visit_outcome, _V.c.starts_on, _V.c.reason, rank.label("n"))
-        .where(*where)
-        .subquery()
-    )
-    return sa.select(ranked).where(ranked.c.n == 1).subquery()
-
-
 def follow_up(
     *, session: Session, today: date, members: Any, until: datetime | None = None
 ) -> FollowUp:
     """UMKM owners with start-up cash among `members`: open ones due within 30 days or
     overdue, the latest visit's outcome of each, the reasons for declining most given."""
-    latest = _latest_visits(until)
+    latest = latest_visits(until)
     owners = _M.outerjoin(latest, latest.c.member_id == _M.c.id)
     where = (members, _M.c.startup_cash.is_not(None), _M.c.startup_cash > 0)
     outcome = sa.func.coalesce(latest.c.visit_outcome, "")
@@ -269,7 +251,7 @@ def follow_up(
         result.outcomes[code] = result.outcomes.get(code, 0) + int(n)
     result.owners = sum(result.outcomes.values())
     soon = today + timedelta(days=DUE_WITHIN_DAYS)
-    open_ = sa.or_(latest.c.visit_outcome.is_(None), latest.c.visit_outcome.not_in(SETTLED))
+    open_ = still_open(latest)
     due, overdue = session.execute(
         sa.select(
             sa.func.count(sa.case((_M.c.conversion_due.between(today, soon), 1))),

@@ -16,7 +16,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from enrolment.activities import ActivityOutcome, VisitOutcome
 from enrolment.segments import Segment
 from enrolment.worklist import (
     DUE_WITHIN_DAYS,
@@ -28,15 +27,14 @@ from enrolment.worklist import (
     UmkmDue,
 )
 from sync_server.models import EducationSession as SessionRow
-from sync_server.models import Member, RetiredMember, UmkmVisit
+from sync_server.models import Member, RetiredMember
 from sync_server.services.members import member_number
+from sync_server.services.visit_outcomes import latest_visits, still_open
 
 _SESSIONS = SessionRow.__table__  # type: ignore[attr-defined]
 _MEMBERS = Member.__table__  # type: ignore[attr-defined]
 _RETIRED = RetiredMember.__table__  # type: ignore[attr-defined]
-_VISITS = UmkmVisit.__table__  # type: ignore[attr-defined]
 #: Visit outcomes after which an owner is no longer due a visit.
-SETTLED = (VisitOutcome.CONVERTED.value, VisitOutcome.MOVED.value)
 
 
 def in_villages_of(column: Any, kecamatan: list[str]) -> Any:
@@ -82,19 +80,17 @@ def _session(row: Any) -> EducationSession:
 
 def area_umkm_due(session: Session, kecamatan: list[str], today: date) -> list[UmkmDue]:
     """UMKM owners living in `kecamatan`, not retired, whose conversion falls due within
-    DUE_WITHIN_DAYS (or is overdue) and who have no recorded converted or moved visit;
+    DUE_WITHIN_DAYS (or is overdue) and whose latest recorded visit (if any) did not
+    find them converted or moved (services/visit_outcomes.py: as the money page counts);
     earliest due first, at most MAX_DUE (none without an area)."""
     if not kecamatan:
         return []
     m = _MEMBERS.c
-    settled = sa.exists().where(
-        _VISITS.c.member_id == m.id,
-        _VISITS.c.visit_outcome.in_(SETTLED),
-        _VISITS.c.outcome == ActivityOutcome.RECORDED.value,
-    )
+    latest = latest_visits()
     retired = sa.exists().where(_RETIRED.c.member_id == m.id)
     rows = session.execute(
         sa.select(m.id, m.full_name, m.village_code, m.conversion_due, m.phone, m.startup_cash)
+        .select_from(_MEMBERS.outerjoin(latest, latest.c.member_id == m.id))
         .where(
             # `conversion_due IS NOT NULL` lets the partial index ix_members_conversion_due
             # (migration 0007) serve the range.
@@ -102,7 +98,7 @@ def area_umkm_due(session: Session, kecamatan: list[str], today: date) -> list[U
             m.conversion_due <= today + timedelta(days=DUE_WITHIN_DAYS),
             m.segment == Segment.UMKM_OWNER.value,
             in_villages_of(m.village_code, kecamatan),
-            ~settled,
+            still_open(latest),
             ~retired,
         )
         .order_by(m.conversion_due, m.id)

@@ -108,3 +108,12 @@ def test_an_umkm_visit_reaches_the_money_page_and_leaves_the_due_list(tmp_path, 
     assert starts.strftime("%d-%m-%Y") in row.group(1)
     converted = re.search(r'<tr id="fu-converted">.*?<td class="n">(\d+)</td>', money.text, re.S)
     assert converted and converted.group(1) == "1"
+    # A later visit finds the owner declining after all: the latest visit decides, on the
+    # money page and in the tablet's due list alike.
+    later = UmkmVisit(new_client_id(), member_no, VisitOutcome.DECLINED, "u", reason="modal habis")
+    store.record_visit(later, label=owner.full_name)
+    sync_client.sync(store)
+    assert [d.member_no for d in store.umkm_due()] == [member_no]
+    money = desk.get("/desk/money")
+    row = re.search(rf'<tr id="fu-{member_no}">(.*?)</tr>', money.text, re.S)
+    assert row and "Menolak" in row.group(1) and "modal habis" in row.group(1)
