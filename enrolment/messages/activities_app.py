@@ -22,7 +22,7 @@ ACTIVITIES_APP: dict[str, dict[str, str]] = {
     "edu_today": {"id": "hari ini", "en": "today"},
     "edu_place": {"id": "Tempat: {place}", "en": "Place: {place}"},
     "edu_facilitator": {"id": "Fasilitator: {name}", "en": "Facilitator: {name}"},
-    "edu_open": {"id": "Catat kehadiran", "en": "Record attendance"},
+    "edu_for": {"id": "Untuk: {segments}", "en": "For: {segments}"},
     # The attendance screen.
     "att_title": {"id": "Kehadiran sesi", "en": "Session attendance"},
     "att_scan": {"id": "Pindai kartu", "en": "Scan a card"},
@@ -104,6 +104,7 @@ ACTIVITIES_APP: dict[str, dict[str, str]] = {
     "umkm_overdue": {"id": "terlambat {n} hari", "en": "{n} days overdue"},
     "umkm_due_today": {"id": "jatuh tempo hari ini", "en": "due today"},
     "umkm_phone": {"id": "Telepon: {phone}", "en": "Phone: {phone}"},
+    "umkm_cash": {"id": "Modal usaha: {amount}", "en": "Start-up cash: {amount}"},
     "umkm_record": {"id": "Catat kunjungan", "en": "Record a visit"},
     "umkm_outcome_title": {"id": "Hasil kunjungan", "en": "Outcome of the visit"},
     "umkm_starts_label": {

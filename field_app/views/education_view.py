@@ -11,6 +11,7 @@ from typing import Any
 import flet as ft
 
 from enrolment import areas
+from enrolment.segments import segment_name
 from enrolment.worklist import EducationSession, Topic
 from field_app.features.education import Education, Said
 from field_app.i18n import t
@@ -49,6 +50,9 @@ def session_lines(item: EducationSession, lang: str) -> list[ft.Control]:
         lines.append(ft.Text(t("edu_place", lang, place=item.place), size=15))
     if item.facilitator:
         lines.append(ft.Text(t("edu_facilitator", lang, name=item.facilitator), size=15))
+    if item.segments:
+        names = ", ".join(segment_name(code, lang) for code in item.segments)
+        lines.append(ft.Text(t("edu_for", lang, segments=names), size=15))
     return lines
 
 

@@ -10,6 +10,7 @@ import flet as ft
 
 from enrolment import areas
 from enrolment.activities import UmkmVisit, VisitOutcome
+from enrolment.contributions import format_rupiah
 from enrolment.worklist import UmkmDue
 from field_app.features.umkm_followup import UmkmFollowUp, days_overdue
 from field_app.i18n import t
@@ -48,6 +49,9 @@ def _owner_lines(owner: UmkmDue, lang: str) -> list[ft.Control]:
     ]
     if owner.phone:
         lines.append(ft.Text(t("umkm_phone", lang, phone=owner.phone), size=15))
+    if owner.startup_cash is not None:
+        amount = format_rupiah(owner.startup_cash)
+        lines.append(ft.Text(t("umkm_cash", lang, amount=amount), size=15))
     return lines
 
 

@@ -79,7 +79,7 @@ def plan_session(server: ServerProcess) -> None:
                     held_on=date.today(),
                     place="Balai Desa Pancor",
                     facilitator="Ibu Rina Kurniawati",
-                    segments="",
+                    segments="umkm_owner,tobacco_farmer",
                 )
             )
             db.commit()
@@ -98,6 +98,7 @@ def open_attendance(ui: FletPage) -> None:
     ui.wait_text("Literasi keuangan")
     ui.wait_text("Fasilitator: Ibu Rina Kurniawati")
     ui.wait_text("Tempat: Balai Desa Pancor")
+    ui.wait_text("Untuk: Pelaku UMKM, Petani tembakau")
     ui.wait_text(f"{date.today().strftime('%d-%m-%Y')} (hari ini) · Pancor, Selong")
     ui.shot("edu-2-sessions")
     flows.tap_entry(ui, "Literasi keuangan")

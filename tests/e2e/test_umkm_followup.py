@@ -81,6 +81,7 @@ def test_visits_converted_and_declined(system, screen, request):
     ui.wait_text("terlambat 10 hari")
     ui.wait_text(f"Jatuh tempo {dmy(due[DECLINES])}")
     ui.wait_text("Telepon: 081234567890")
+    ui.wait_text("Modal usaha: Rp 5.000.000")
     shown = ui.visible_text()  # in the order of the screen
     assert shown.index(CONVERTS) < shown.index(DECLINES)  # the earliest due first
     ui.shot("umkm-1-due")
