@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from tests.conftest import person
 from tests.e2e import flows
 from tests.e2e.conftest import FletPage
+from tests.e2e.test_form_guidance import contrast, notice_colours
 from tests.live import FieldAppProcess, ServerProcess
 
 KEC = "52.03.07"
@@ -54,6 +55,13 @@ def owners_due(server: ServerProcess) -> dict[str, date]:
     finally:
         engine.dispose()
     return due
+
+
+def scroll_down(ui: FletPage) -> None:
+    """Scroll the screen with the mouse wheel until the page stops moving."""
+    ui.page.mouse.move(180, 400)
+    ui.page.mouse.wheel(0, 2000)
+    ui.reveal(ui.page.get_by_role("button", name="Simpan kunjungan", exact=True))
 
 
 def dmy(day: date) -> str:
@@ -109,8 +117,9 @@ def test_visits_converted_and_declined(system, screen, request):
     ui.click("Menolak", role="radio")
     ui.click("Simpan kunjungan")
     ui.wait_text("Isi alasan penolakan.")
-    ui.reveal(ui.page.get_by_role("button", name="Simpan kunjungan", exact=True))
-    ui.shot("umkm-3-reason-missing")
+    scroll_down(ui)  # to the form under the list
+    bg, ink = notice_colours(ui, "Isi alasan penolakan.", "umkm-3-reason-missing")
+    assert bg[0] > bg[1] + 10 and bg[0] > bg[2] + 10 and contrast(bg, ink) >= 4.5, bg  # red
     ui.fill("Alasan menolak", "Usaha masih kecil, belum sanggup membayar iuran")
     ui.wait_gone("Isi alasan penolakan.")
     ui.click("Simpan kunjungan")
