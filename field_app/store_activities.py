@@ -46,7 +46,7 @@ _JSON = {"ensure_ascii": False, "separators": (",", ":")}
 
 
 class ActivityStatus:
-    """Where an activity stands (texts: the i18n keys `activity_status_*`)."""
+    """Where an activity stands (texts: the i18n keys `act_status_*`)."""
 
     PENDING = "pending"  # saved here, not yet answered by the server
     SENT = "sent"  # the server recorded it (or had already)
@@ -153,6 +153,15 @@ class Activities:
         ):
             out[stored.member_no] = stored
         return out
+
+    def set_aside_activities(self, kind: str) -> list[StoredActivity]:
+        """The activities of `kind` the server refused, newest first: the screens show
+        them with the reason even once their session or owner is no longer listed."""
+        return self._activities(
+            "SELECT * FROM activities WHERE kind=? AND status=? "
+            "ORDER BY created_at DESC, rowid DESC",
+            (kind, ActivityStatus.REJECTED),
+        )
 
     def activity_counts(self) -> dict[str, int]:
         """How many activities are in each ActivityStatus (absent when none)."""

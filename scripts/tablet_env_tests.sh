@@ -48,6 +48,7 @@ TESTS=(
   tests/unit/test_store_waiting.py
   tests/unit/test_store_activities.py
   tests/unit/test_activities_wire.py
+  tests/unit/test_attendance_scan.py
 )
 
 find_python() {

@@ -81,6 +81,10 @@ ACTIVITIES_APP: dict[str, dict[str, str]] = {
     "att_method_guest": {"id": "tamu", "en": "guest"},
     "att_back": {"id": "Kembali ke daftar sesi", "en": "Back to the sessions"},
     # The status of an activity recorded on this tablet.
+    "act_refused_title": {
+        "id": "Ditolak server ({n}), tidak dikirim ulang: periksa alasannya.",
+        "en": "Refused by the server ({n}), not sent again: see why.",
+    },
     "act_status_pending": {"id": "menunggu dikirim", "en": "waiting to be sent"},
     "act_status_sent": {"id": "terkirim", "en": "sent"},
     "act_status_rejected": {"id": "perlu perhatian", "en": "needs attention"},

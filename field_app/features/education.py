@@ -17,7 +17,7 @@ from datetime import date
 import flet as ft
 
 from enrolment import card_token
-from enrolment.activities import Attendance, Method, activity_problems
+from enrolment.activities import Attendance, Kind, Method, activity_problems
 from enrolment.card_check import CardCheck, Verdict, check_card
 from enrolment.card_token import b64d
 from enrolment.nik import mask_nik
@@ -71,6 +71,9 @@ class Education:
     result: Said | None = None  # the outcome of the last scan or entry
     note: Said | None = None  # said beside it (an expired card)
     enrol_offer: tuple[str, str] | None = None  # (name, NIK) of the guest just recorded
+    # Attendance the server refused, of any session (one no longer pulled too): shown on
+    # the sessions screen with the reason, so nothing set aside drops out of sight.
+    refused: list[StoredActivity] = field(default_factory=list)
 
     @property
     def store(self):
@@ -78,7 +81,7 @@ class Education:
 
     def clear(self) -> None:
         """Forget every name (the tablet locks)."""
-        self.sessions, self.attendance, self.current = [], [], None
+        self.sessions, self.attendance, self.current, self.refused = [], [], None, []
         self._reset_entry()
 
     def _reset_entry(self) -> None:
@@ -88,8 +91,13 @@ class Education:
     # -- the sessions screen -----------------------------------------------------------
     async def open(self) -> None:
         """Home's "Sesi edukasi": the sessions as last pulled, nearest first."""
+        store = self.store
+
+        def read() -> tuple[list[EducationSession], list[StoredActivity]]:
+            return store.sessions(), store.set_aside_activities(Kind.ATTENDANCE.value)
+
         try:
-            self.sessions = await asyncio.to_thread(self.store.sessions)
+            self.sessions, self.refused = await asyncio.to_thread(read)
         except Locked:
             return
         self.current = None

@@ -13,7 +13,7 @@ from datetime import date
 
 import flet as ft
 
-from enrolment.activities import UmkmVisit, VisitOutcome, activity_problems
+from enrolment.activities import Kind, UmkmVisit, VisitOutcome, activity_problems
 from enrolment.problems import Problem, problem
 from enrolment.records import new_client_id
 from enrolment.worklist import UmkmDue
@@ -34,6 +34,8 @@ class UmkmFollowUp:
     session: Session
     due: list[UmkmDue] = field(default_factory=list)
     visits: dict[str, StoredActivity] = field(default_factory=dict)  # member_no -> latest
+    # Visits the server refused to owners no longer listed: shown with the reason.
+    refused: list[StoredActivity] = field(default_factory=list)
     due_count: int = 0  # on home's button
     chosen: str = ""  # member_no of the owner whose visit is being recorded
     outcome: str = ""  # a VisitOutcome value, "" until chosen
@@ -48,7 +50,7 @@ class UmkmFollowUp:
 
     def clear(self) -> None:
         """Forget every name (the tablet locks)."""
-        self.due, self.visits, self.due_count = [], {}, 0
+        self.due, self.visits, self.due_count, self.refused = [], {}, 0, []
         self._reset()
         self.result = None
 
@@ -71,13 +73,21 @@ class UmkmFollowUp:
             self.session.show("umkm")
 
     async def _reload(self) -> bool:
-        def read() -> tuple[list[UmkmDue], dict[str, StoredActivity]]:
-            return self.store.umkm_due(), self.store.latest_visits()
+        store = self.store
+
+        def read() -> tuple[list[UmkmDue], dict[str, StoredActivity], list[StoredActivity]]:
+            return (
+                store.umkm_due(),
+                store.latest_visits(),
+                store.set_aside_activities(Kind.UMKM_VISIT.value),
+            )
 
         try:
-            self.due, self.visits = await asyncio.to_thread(read)
+            self.due, self.visits, refused = await asyncio.to_thread(read)
         except Locked:
             return False
+        listed = {d.member_no for d in self.due}
+        self.refused = [r for r in refused if r.member_no not in listed]
         self.due_count = len(self.due)
         return True
 

@@ -75,6 +75,24 @@ def server_reasons(item: StoredActivity, lang: str) -> list[ft.Control]:
     ]
 
 
+def refused_section(items: list[StoredActivity], lang: str) -> list[ft.Control]:
+    """What the server refused (set aside, never resent): who, and why."""
+    if not items:
+        return []
+    rows: list[ft.Control] = [notice(t("act_refused_title", lang, n=len(items)), "error")]
+    for item in items:
+        lines: list[ft.Control] = [ft.Text(item.label or item.member_no, size=16)]
+        rows.append(
+            ft.Container(
+                ft.Column([*lines, *server_reasons(item, lang)], spacing=2, tight=True),
+                padding=ft.Padding.symmetric(horizontal=12, vertical=8),
+                border=ft.Border.all(1, ft.Colors.RED_200),
+                border_radius=10,
+            )
+        )
+    return rows
+
+
 def said_notice(said: Said | None, lang: str) -> list[ft.Control]:
     """The last outcome on a screen, as a notice of its kind (nothing if none)."""
     return [notice(said.text(lang), said.kind)] if said is not None else []
@@ -120,6 +138,7 @@ def SessionsView(session: Session, education: Education, go_home: Callable[[], N
         [
             ft.Text(t("edu_help", lang), size=16),
             message_bar(session.message, session.message_kind),
+            *refused_section(education.refused, lang),
             *tiles,
             ft.Row([big_button(t("back", lang), lambda e: go_home(), primary=False)]),
         ],

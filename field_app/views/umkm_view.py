@@ -28,7 +28,13 @@ from field_app.views.common import (
     section,
     text_input,
 )
-from field_app.views.education_view import said_notice, server_reasons, status_badge, tile_button
+from field_app.views.education_view import (
+    refused_section,
+    said_notice,
+    server_reasons,
+    status_badge,
+    tile_button,
+)
 
 
 def _lateness(due: date, lang: str) -> list[ft.Control]:
@@ -160,6 +166,7 @@ def UmkmView(session: Session, follow: UmkmFollowUp, go_home: Callable[[], None]
             ft.Text(t("umkm_help", lang), size=16),
             message_bar(session.message, session.message_kind),
             *said_notice(follow.result, lang),
+            *refused_section(follow.refused, lang),
             *owners,
             ft.Row([big_button(t("back", lang), lambda e: go_home(), primary=False)]),
         ],
