@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, need, person  # noqa: F401 (re-exported)
-from tests.live import OUTPUT, ROOT, ServerProcess
+from tests.live import OUTPUT, ROOT, FieldAppProcess, ServerProcess
 
 SCREENS = OUTPUT / "screens"
 
@@ -172,6 +172,18 @@ def phone(browser) -> Iterator[FletPage]:
 
 
 DESK_PASSWORD = "sandi-koordinator-1"
+
+
+@pytest.fixture
+def system(tmp_path: Path) -> Iterator[tuple[ServerProcess, FieldAppProcess]]:
+    """A sync server and a field app of their own, stopped after the test."""
+    server = ServerProcess(tmp_path / "server").start()
+    app = FieldAppProcess(tmp_path / "tablet").start()
+    try:
+        yield server, app
+    finally:
+        app.stop()
+        server.stop()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ each after a sync; on a phone (360×800) and a tablet (800×1280), in both langu
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import httpx
@@ -22,23 +21,12 @@ from tests.e2e import flows
 from tests.e2e.conftest import FletPage
 from tests.e2e.test_back_navigation import back_from
 from tests.e2e.test_form_guidance import contrast, notice_colours
-from tests.live import FieldAppProcess, ServerProcess
+from tests.live import ServerProcess
 
 KEC = "52.03.07"
 VILLAGE = "52.03.07.1001"
 PRESENT, REVOKED = "Lalu Hadir Sesi", "Baiq Kartu Dicabut"
 LATE = "Amaq Dicabut Belakangan"  # revoked after the tablet's last pull
-
-
-@pytest.fixture
-def system(tmp_path) -> Iterator[tuple[ServerProcess, FieldAppProcess]]:
-    server = ServerProcess(tmp_path / "server").start()
-    app = FieldAppProcess(tmp_path / "tablet").start()
-    try:
-        yield server, app
-    finally:
-        app.stop()
-        server.stop()
 
 
 def members_with_cards(server: ServerProcess) -> dict[str, tuple[str, bytes]]:

@@ -19,7 +19,6 @@ from playwright.sync_api import expect
 from enrolment.segments import Segment, segment_name
 from tests.conftest import nik_for
 from tests.e2e import flows
-from tests.live import FieldAppProcess, ServerProcess
 
 SEGMENTS = [segment_name(s, "id") for s in Segment]  # the seven choices
 CONSENT = "Peserta menyetujui penggunaan datanya"
@@ -145,20 +144,9 @@ def screen(request):
     return request.getfixturevalue(request.param)
 
 
-@pytest.fixture
-def running(tmp_path):
-    server = ServerProcess(tmp_path / "server").start()
-    app = FieldAppProcess(tmp_path / "tablet").start()
-    try:
-        yield server, app
-    finally:
-        app.stop()
-        server.stop()
-
-
-def test_touch_targets_errors_focus_and_colours(screen, running):
+def test_touch_targets_errors_focus_and_colours(screen, system):
     ui = screen
-    server, app = running
+    server, app = system
     open_form(ui, server, app)
 
     # Every segment choice is a row at least 48 px high, none overlapping the next.
@@ -209,9 +197,9 @@ def test_touch_targets_errors_focus_and_colours(screen, running):
     assert wbg != bg
 
 
-def test_consent_sentence_whole_and_discard_asks_first(screen, running):
+def test_consent_sentence_whole_and_discard_asks_first(screen, system):
     ui = screen
-    server, app = running
+    server, app = system
     open_form(ui, server, app)
     person = flows.Person(
         nik=nik_for(21, year=1980),

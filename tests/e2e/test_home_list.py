@@ -4,7 +4,6 @@ first records on the first screen."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -12,20 +11,8 @@ import pytest
 from enrolment.household import Household
 from tests.conftest import person
 from tests.e2e import flows
-from tests.live import FieldAppProcess, ServerProcess
 
 KK = "5203071708850001"
-
-
-@pytest.fixture
-def system(tmp_path) -> Iterator[tuple[ServerProcess, FieldAppProcess]]:
-    server = ServerProcess(tmp_path / "server").start()
-    app = FieldAppProcess(tmp_path / "tablet").start()
-    try:
-        yield server, app
-    finally:
-        app.stop()
-        server.stop()
 
 
 def _family() -> list:

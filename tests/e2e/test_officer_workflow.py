@@ -5,26 +5,10 @@ screen in both languages; on a phone-sized screen."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-
-import pytest
 
 from enrolment.records import Consent
 from tests.conftest import nik_for, person
 from tests.e2e import flows
-from tests.live import FieldAppProcess, ServerProcess
-
-
-@pytest.fixture
-def system(tmp_path) -> Iterator[tuple[ServerProcess, FieldAppProcess]]:
-    """A sync server and a field app of their own, stopped after the test."""
-    server = ServerProcess(tmp_path / "server").start()
-    app = FieldAppProcess(tmp_path / "tablet").start()
-    try:
-        yield server, app
-    finally:
-        app.stop()
-        server.stop()
 
 
 def test_draft_survives_an_app_restart_and_is_finished(system, tablet):

@@ -5,7 +5,6 @@ list and the other shows its visit sent. On a phone (360×800) and a tablet (800
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -15,22 +14,11 @@ from tests.conftest import person
 from tests.e2e import flows
 from tests.e2e.conftest import FletPage
 from tests.e2e.test_form_guidance import contrast, notice_colours
-from tests.live import FieldAppProcess, ServerProcess
+from tests.live import ServerProcess
 
 KEC = "52.03.07"
 CONVERTS, DECLINES = "Inaq Warung Beralih", "Amaq Toko Menolak"
 START_LABEL = "Mulai peserta berbayar (HH-BB-TTTT)"
-
-
-@pytest.fixture
-def system(tmp_path) -> Iterator[tuple[ServerProcess, FieldAppProcess]]:
-    server = ServerProcess(tmp_path / "server").start()
-    app = FieldAppProcess(tmp_path / "tablet").start()
-    try:
-        yield server, app
-    finally:
-        app.stop()
-        server.stop()
 
 
 def owners_due(server: ServerProcess) -> dict[str, date]:

@@ -21,6 +21,7 @@ from field_app.store import Status, Store
 from field_app.store_activities import ActivityStatus
 from tests.conftest import person
 from tests.faults import FaultProxy
+from tests.integration.test_sync_faults import sync_until_done
 from tests.live import ROOT, ServerProcess
 
 MEMBERS, GUESTS = 120, 6
@@ -80,17 +81,6 @@ def counts(server: ServerProcess) -> tuple[int, int, int]:
             "SELECT count(member_id), count(DISTINCT member_id) FROM attendances"
         ).fetchone()
     return rows, counted[0], counted[1]
-
-
-def sync_until_done(store: Store, attempts: int = 15) -> list[str]:
-    errors = []
-    for _ in range(attempts):
-        try:
-            sync_client.sync(store)
-            return errors
-        except sync_client.SyncError as exc:
-            errors.append(exc.kind)
-    raise AssertionError(f"never succeeded: {errors}")
 
 
 def enrolled_tablet(tmp_path, server: ServerProcess, proxy: FaultProxy) -> tuple[Store, list]:
