@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from enrolment.areas import kecamatan, village_label, villages
@@ -137,43 +138,34 @@ def education_page(
     return _list_page(request, session, area=area, topik=topik, waktu=waktu, halaman=page)
 
 
+class PlanForm(BaseModel):
+    """The plan form's fields as typed; `education_desk.parse_plan` judges them."""
+
+    topic: str = Field("", max_length=4000)
+    title: str = Field("", max_length=4000)
+    village: str = Field("", max_length=4000)
+    day: str = Field("", max_length=4000)
+    place: str = Field("", max_length=4000)
+    facilitator: str = Field("", max_length=4000)
+    segments: list[Annotated[str, Field(max_length=40)]] = Field(
+        default_factory=list, max_length=40
+    )
+
+
 @router.post("/edukasi", response_model=None)
 def education_plan(
     request: Request,
     desk: DeskPostDep,
     session: SessionDep,
-    topic: Text = "",
-    title: Text = "",
-    village: Text = "",
-    day: Text = "",
-    place: Text = "",
-    facilitator: Text = "",
-    segments: Annotated[list[str], Form(max_length=40)] = [],  # noqa: B006 (FastAPI copies it)
+    form: Annotated[PlanForm, Form()],
 ) -> Response:
     """Plan a session (audited); refused: the page again with the reason, nothing stored."""
-    form = {
-        "topic": topic,
-        "title": title,
-        "village": village,
-        "day": day,
-        "place": place,
-        "facilitator": facilitator,
-        "segments": segments,
-    }
+    typed = form.model_dump()
     try:
-        plan = edu.parse_plan(
-            topic=topic,
-            title=title,
-            village=village,
-            day=day,
-            place=place,
-            facilitator=facilitator,
-            segments=segments,
-            today=_today(),
-        )
+        plan = edu.parse_plan(**typed, today=_today())
     except EducationError as exc:
         error = slashed(f"edk_{exc.code}", **exc.params)
-        return _list_page(request, session, form=form, error=error, status=400)
+        return _list_page(request, session, form=typed, error=error, status=400)
     row = edu.plan_session(session=session, user=desk.user, plan=plan)
     return RedirectResponse(f"/desk/edukasi/{row.uid}?baru=1", status_code=303)
 
