@@ -163,13 +163,21 @@ def test_an_officer_from_before_the_keystore_is_bound_to_it_at_the_next_unlock(t
 
 
 def test_the_default_key_derivation_is_slow_on_purpose(tmp_path):
-    import time
+    """Each officer's PIN is stretched with the default scrypt cost, stored with the
+    officer (so it can be raised later): 128·n·r bytes of memory per try. Checked by its
+    parameters, not a stopwatch (a timed test fails on a fast moment)."""
+    import sqlite3
+
+    from field_app.vault import KdfParams
 
     store = Store(tmp_path / "app.db")
     oid = store.add_officer("Siti", "135790").officer_id
     store.lock()
-    start = time.perf_counter()
     with pytest.raises(WrongPin):
         store.unlock(oid, "000000")
-    assert time.perf_counter() - start > 0.05  # scrypt n=2**15, r=8: 32 MiB per try
     assert store.officers()[0].failures == 1
+    with sqlite3.connect(tmp_path / "app.db") as db:
+        (kdf,) = db.execute("SELECT kdf FROM officers WHERE officer_id=?", (oid,)).fetchone()
+    params = KdfParams.parse(kdf)
+    assert params == KdfParams() and (params.n, params.r) == (2**15, 8)
+    assert 128 * params.n * params.r >= 32 * 2**20  # 32 MiB a try
