@@ -65,14 +65,7 @@ def _parse(raw: bytes, gzipped: bool, limit: int) -> Any:
 
 async def read_push_records(request: Request) -> list[Any]:
     """The `records` list of a proto-1 push body, or ApiError(400)."""
-    envelope = await read_json(request)
-    if not isinstance(envelope, dict):
-        raise ApiError(400, "not_push")
-    proto = envelope.get("proto")
-    records = envelope.get("records")
-    # `type(...) is int`: JSON `true` must not pass as proto 1.
-    if type(proto) is not int or proto != PROTO or not isinstance(records, list):
-        raise ApiError(400, "not_push")
+    envelope, records = await _listed(request, "records", "not_push")
     if len(records) > MAX_BATCH:
         raise ApiError(400, "too_many_records", n=MAX_BATCH)
     # The app revision (absent from older apps): which outcomes the tablet understands.
@@ -84,16 +77,22 @@ async def read_push_records(request: Request) -> list[Any]:
 async def read_activities(request: Request) -> list[Any]:
     """The `activities` list of a proto-1 activities push body, or ApiError(400).
     The items are left raw: a malformed one is answered `rejected` in its place."""
-    envelope = await read_json(request)
-    if not isinstance(envelope, dict):
-        raise ApiError(400, "not_activities")
-    proto = envelope.get("proto")
-    activities = envelope.get("activities")
-    if type(proto) is not int or proto != PROTO or not isinstance(activities, list):
-        raise ApiError(400, "not_activities")
+    _, activities = await _listed(request, "activities", "not_activities")
     if len(activities) > MAX_ACTIVITIES:
         raise ApiError(400, "too_many_activities", n=MAX_ACTIVITIES)
     return activities
+
+
+async def _listed(request: Request, key: str, refusal: str) -> tuple[dict[str, Any], list[Any]]:
+    """A proto-1 envelope and its list under `key`, or ApiError(400, refusal)."""
+    envelope = await read_json(request)
+    if not isinstance(envelope, dict):
+        raise ApiError(400, refusal)
+    proto, items = envelope.get("proto"), envelope.get(key)
+    # `type(...) is int`: JSON `true` must not pass as proto 1.
+    if type(proto) is not int or proto != PROTO or not isinstance(items, list):
+        raise ApiError(400, refusal)
+    return envelope, items
 
 
 def _gunzip(data: bytes, limit: int) -> bytes:
