@@ -60,6 +60,7 @@ from enrolment.protocol import (
 from enrolment.records import Enrolment, cleaned, parse_birth_date, validate
 from sync_server.db import insert_rows
 from sync_server.models import Device, Member, ReviewItem, Submission, utcnow
+from sync_server.services.canonical_json import canonical_json
 from sync_server.services.cards import (
     ActiveCard,
     card_claims,
@@ -473,7 +474,7 @@ def _wire_key(obj: Any) -> tuple[str, int]:
 
 def content_hash(record: Enrolment) -> tuple[str, str]:
     """Canonical JSON of a record as received, and its SHA-256."""
-    payload = json.dumps(record_to_wire(record), sort_keys=True, separators=(",", ":"))
+    payload = canonical_json(record_to_wire(record))
     return payload, hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
