@@ -212,6 +212,13 @@ def character_problems(record: Enrolment) -> list[Problem]:
     Never echoes the text: the message names the field, the character as `U+XXXX`
     and its position, so the reply is plain ASCII there whatever was sent.
     """
+    if _all_printable_ascii(record):
+        return _number_problems(record)  # the usual case, told by one check in C
+    return each_text_problems(record)
+
+
+def each_text_problems(record: Enrolment) -> list[Problem]:
+    """`character_problems` the long way, text by text (what its fast path must equal)."""
     found: list[Problem] = []
     for fld, what_id, what_en, get in _TEXTS:
         found += _text_problem(fld, what_id, what_en, get(record), strict=True)
@@ -224,6 +231,34 @@ def character_problems(record: Enrolment) -> list[Problem]:
         what_id, what_en = text(spec.attr, "id"), text(spec.attr, "en")
         value = getattr(record, spec.attr)
         found += _text_problem(spec.attr, what_id, what_en, value, strict=False)
+    return _first_per_field(found)
+
+
+def _all_printable_ascii(record: Enrolment) -> bool:
+    """True if every text of the record is printable ASCII, which both the strict and
+    the plain rule allow: then no text has a bad character, whatever its field."""
+    parts = [get(record) for _, _, _, get in _TEXTS]
+    if record.household is not None:
+        parts += [get(record.household) for _, _, _, get in _HOUSEHOLD_TEXTS]
+    for key, value in (record.details or {}).items():
+        parts += [key, value]
+    parts += [getattr(record, spec.attr) for spec in PLAIN_INPUTS]
+    joined = "".join(p for p in parts if isinstance(p, str))
+    return joined.isascii() and joined.isprintable()
+
+
+def _number_problems(record: Enrolment) -> list[Problem]:
+    """The `number_invalid` problems of details that are infinite or NaN numbers."""
+    found = [
+        problem(
+            f"details.{k}",
+            "number_invalid",
+            what_id=f"Data segmen {k}",
+            what_en=f"Segment field {k}",
+        )
+        for k, v in (record.details or {}).items()
+        if isinstance(v, float) and not math.isfinite(v)
+    ]
     return _first_per_field(found)
 
 

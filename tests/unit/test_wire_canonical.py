@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from bench.dataset import people
 from enrolment.household import Household
 from enrolment.protocol import record_to_wire
-from enrolment.records import Consent, Enrolment
+from enrolment.records import Consent, Enrolment, character_problems, each_text_problems
 from sync_server.services.canonical_json import canonical_json
 from sync_server.services.ingest import content_hash
 
@@ -69,3 +69,30 @@ def test_a_records_hash_is_the_plain_encoders(record: Enrolment) -> None:
     payload, digest = content_hash(record)
     assert payload == _plain(wire)
     assert digest == hashlib.sha256(_plain(wire).encode()).hexdigest()
+
+
+_odd_texts = st.one_of(st.text(max_size=12), _texts)
+
+
+@given(
+    st.sampled_from(people(200, seed=9)),
+    st.dictionaries(
+        st.sampled_from(["full_name", "nik", "phone", "village_code", "funding", "created_at"]),
+        _odd_texts,
+    ),
+    st.none() | st.dictionaries(_odd_texts, _scalars, max_size=3),
+    st.none() | st.builds(Household, kk=_odd_texts, relation=_odd_texts, head=_odd_texts),
+)
+def test_character_checks_fast_path_equals_the_long_way(
+    record: Enrolment, texts: dict, details: dict | None, household: Household | None
+) -> None:
+    odd = replace(record, **texts, details=details, household=household)
+    assert character_problems(odd) == each_text_problems(odd)
+
+
+def test_a_nan_detail_is_reported_on_an_all_ascii_record() -> None:
+    record = replace(people(1, seed=3)[0], details={"luas": float("nan"), "ok": 1.5})
+    assert [(p.field, p.code) for p in character_problems(record)] == [
+        ("details.luas", "number_invalid")
+    ]
+    assert character_problems(record) == each_text_problems(record)
