@@ -93,6 +93,7 @@ from sync_server.services.members import member_number
 from sync_server.services.name_match import tokens
 from sync_server.services.server_identity import explicit_ids
 from sync_server.services.signing import Signer
+from sync_server.services.write_queue import write_queue
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +196,39 @@ def _push_batch(
     """The whole set-based ingest of one batch (see the module docstring)."""
     results: list[RecordResult | None] = [None] * len(records)
     first, again = _parse(records, results, today)
+    with write_queue(session.get_bind()).turn():
+        try:
+            members, cards, carded = _store_batch(
+                session, device_id, results, first, again, signer, valid_years, today, hold
+            )
+            session.commit()
+        except BaseException:
+            session.rollback()  # before the next in the queue takes the write lock
+            raise
+    # Signing needs no database: done after the commit, so the write lock is free.
+    by_id = {m.id: m for m in members.values()}
+    for it, outcome, member_id in carded:
+        token = _signed(signer, by_id, cards, member_id)
+        rec = it.record
+        results[it.index] = RecordResult(
+            rec.client_id, rec.version, outcome, member_number(member_id), token
+        )
+    return [r for r in results if r is not None]
+
+
+def _store_batch(
+    session: Session,
+    device_id: int,
+    results: list[RecordResult | None],
+    first: dict[tuple[str, int], _Item],
+    again: list[_Item],
+    signer: Signer,
+    valid_years: int,
+    today: date,
+    hold: bool,
+) -> tuple[dict[str, MemberState], dict[int, ActiveCard], list[tuple[_Item, Outcome, int]]]:
+    """Everything of a batch done under the write lock, up to the commit: the members
+    locked, the cards they hold, and who gets a card in the reply."""
     # The device's lock (serialises one tablet's pushes: arrival order is then decided
     # under a lock, never raced), then what this device stored before for these cids.
     session.execute(
@@ -217,16 +251,7 @@ def _push_batch(
             today=today,
         )
     )
-    session.commit()
-    # Signing needs no database: done after the commit, so SQLite's write lock is free.
-    by_id = {m.id: m for m in members.values()}
-    for it, outcome, member_id in carded:
-        token = _signed(signer, by_id, cards, member_id)
-        rec = it.record
-        results[it.index] = RecordResult(
-            rec.client_id, rec.version, outcome, member_number(member_id), token
-        )
-    return [r for r in results if r is not None]
+    return members, cards, carded
 
 
 def _decide(
