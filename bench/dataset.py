@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import random
 from datetime import date, timedelta
 
 from enrolment import areas
-from enrolment.records import Consent, Enrolment, new_client_id
+from enrolment.records import Consent, Enrolment
 from enrolment.segments import Segment
 
 FIRST_M = [
@@ -65,10 +66,18 @@ SEGMENTS = [s.value for s in Segment]
 SEGMENT_WEIGHTS = [17, 3, 2, 73, 8, 20, 10]
 
 
+def _client_id(rng: random.Random) -> str:
+    """A tablet's record id (as `new_client_id`: 96 bits, 16 characters), from `rng`."""
+    return base64.urlsafe_b64encode(rng.randbytes(12)).decode("ascii")
+
+
 def people(n: int, *, seed: int = 2026, repeat_share: float = 0.03) -> list[Enrolment]:
     """`n` enrolments; about `repeat_share` of them re-enrol a NIK already in the list
     (the same person met again, as happens when two officers visit one village)."""
     rng = random.Random(seed)
+    # Client ids from their own stream, so the same seed gives the same batches (bench.ingest
+    # compares two commits' answers on one input) and the people stay what they were.
+    ids = random.Random(seed ^ 0x5EED)
     kecs = areas.kecamatan()
     villages = {k.code: areas.villages(k.code) for k in kecs}
     out: list[Enrolment] = []
@@ -78,7 +87,7 @@ def people(n: int, *, seed: int = 2026, repeat_share: float = 0.03) -> list[Enro
             base = rng.choice(out)
             out.append(
                 Enrolment(
-                    client_id=new_client_id(),
+                    client_id=_client_id(ids),
                     version=1,
                     nik=base.nik,
                     full_name=base.full_name,
@@ -111,7 +120,7 @@ def people(n: int, *, seed: int = 2026, repeat_share: float = 0.03) -> list[Enro
         )
         out.append(
             Enrolment(
-                client_id=new_client_id(),
+                client_id=_client_id(ids),
                 version=1,
                 nik=nik,
                 full_name=name,

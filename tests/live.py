@@ -87,14 +87,22 @@ def await_start(proc: subprocess.Popen, url: str, log: Path, what: str) -> None:
 class ServerProcess:
     """The sync server as a subprocess: `start()`, `stop()`, `kill()`, `pairing_code()`."""
 
-    def __init__(self, data_dir: Path, database_url: str | None = None, port: int | None = None):
+    def __init__(
+        self,
+        data_dir: Path,
+        database_url: str | None = None,
+        port: int | None = None,
+        root: Path = ROOT,
+    ):
+        """`root`: the checkout to run (bench.ingest runs the previous commit's beside this one)."""
+        self.root = root
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
             **os.environ,
             "DATA_DIR": str(data_dir),
             "PUBLIC_BASE_URL": self.url,
-            "PYTHONPATH": str(ROOT),
+            "PYTHONPATH": str(root),
         }
         self.env.pop("SECRET_KEY", None)  # exercise the generated-secret path
         self.database_url = database_url or f"sqlite:///{data_dir / 'server.db'}"
@@ -118,7 +126,7 @@ class ServerProcess:
                     "--port",
                     str(self.port),
                 ],
-                cwd=ROOT,
+                cwd=self.root,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -140,7 +148,7 @@ class ServerProcess:
         """A fresh single-use pairing code from the server's CLI."""
         out = subprocess.run(
             [sys.executable, "-m", "sync_server", "pair", "--name", name],
-            cwd=ROOT,
+            cwd=self.root,
             env=self.env,
             capture_output=True,
             text=True,
