@@ -406,3 +406,44 @@ class UmkmVisit(SQLModel, table=True):
     outcome: str = Field(max_length=16)  # the answer: recorded | rejected
     problems: str = Field(default="[]", sa_type=sa.Text)
     received_at: datetime = Field(default_factory=utcnow, sa_type=_TS)
+
+
+# --- Desk tallies (issue 15) -------------------------------------------------------------
+
+
+class MemberTally(SQLModel, table=True):
+    """Counts and sums of the members there are (not retired), by one key per `kind`,
+    kept by database triggers (migration 0010; services/member_tallies.py reads them):
+    `area` (village, segment), `day` (WITA day of enrolment), `pay` (village, payer key,
+    income counted, JHT), `cash` (UMKM start-up cash: `n` owners, `amount` rupiah), `due`
+    (conversion date, `label` "1" with start-up cash). On PostgreSQL a key has many delta
+    rows (summed when read); on SQLite one row per key."""
+
+    __tablename__ = "member_tallies"
+    __table_args__ = (
+        # SQLite's triggers add into one row per key (an upsert needs a unique index);
+        # PostgreSQL's append delta rows, so there the index is empty (WHERE false).
+        sa.Index(
+            "uq_member_tallies_key",
+            "kind",
+            "village_code",
+            "label",
+            "day",
+            "income",
+            "jht",
+            unique=True,
+            postgresql_where=sa.text("false"),
+        ),
+    )
+
+    id: int | None = Field(
+        default=None, sa_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True
+    )
+    kind: str = Field(max_length=8)
+    village_code: str = Field(default="", max_length=20)
+    label: str = Field(default="", max_length=60)  # segment (area), payer key (pay), "1"/"0" (due)
+    day: date  # 1970-01-01 where the kind has no day
+    income: int = Field(default=0, sa_type=sa.BigInteger)
+    jht: bool = False
+    n: int = Field(sa_type=sa.BigInteger)
+    amount: int = Field(default=0, sa_type=sa.BigInteger)

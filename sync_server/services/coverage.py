@@ -3,8 +3,10 @@
 Targets live in `assets/targets.json`. The overall target is a share (30 %) of the
 working population, derived from the regency's population in
 `assets/wilayah/population.csv` times the labour-force share stated in the targets
-file (BPS: ~0.68). Every figure comes from a few GROUP BY queries, so the page stays
-fast with hundreds of thousands of members (bench/desk.py measures it).
+file (BPS: ~0.68). The live figures come from the member tallies the database keeps
+(services/member_tallies.py), so the page reads a few thousand rows whatever the number
+of members (bench/desk.py measures it at a million); the figures as they were at an
+instant (`until`, the progress report) come from GROUP BY queries over the members.
 
 Kecamatan and desa targets: the targets file and the population data are regency-wide
 only (there is no population per kecamatan or desa in the reference data), so the overall
@@ -31,6 +33,7 @@ from enrolment.areas import ASSETS_DIR, HOME_REGENCY, area_name, home_areas
 from enrolment.segments import Segment, segment_name
 from sync_server.desk_format import to_wita, wita_midnight_utc
 from sync_server.models import Attendance, EducationSession, Member, RetiredMember
+from sync_server.services.member_tallies import area_counts, day_counts, keep_compact
 
 TARGETS_FILE = ASSETS_DIR / "targets.json"
 POPULATION_FILE = ASSETS_DIR / "wilayah" / "population.csv"
@@ -152,18 +155,9 @@ def coverage(
     """Members by segment, kecamatan, desa and (the last `weeks`) week of enrolment;
     with `until`, as they were at that instant (the progress report's date)."""
     targets = load_targets()
-    by_segment = dict(
-        session.execute(
-            sa.select(_M.c.segment, sa.func.count()).where(active(until)).group_by(_M.c.segment)
-        ).all()
-    )
-    by_village = dict(
-        session.execute(
-            sa.select(_M.c.village_code, sa.func.count())
-            .where(active(until))
-            .group_by(_M.c.village_code)
-        ).all()
-    )
+    if until is None:
+        keep_compact(session)
+    by_segment, by_village = _counts(session, until)
     segments = [
         Bar(
             s.value, segment_name(s.value), int(by_segment.get(s.value, 0)), targets.segments.get(s)
@@ -171,15 +165,7 @@ def coverage(
         for s in Segment
     ]
     kec_codes = [a.code for a in home_areas() if a.code.count(".") == 2]
-    desa = [a for a in home_areas() if a.code.count(".") == 3]
-    desa_targets = village_targets(targets.overall, [a.code for a in desa])
-    villages: dict[str, list[Bar]] = {k: [] for k in kec_codes}
-    for a in desa:
-        villages.setdefault(a.code.rsplit(".", 1)[0], []).append(
-            Bar(a.code, a.name, int(by_village.get(a.code, 0)), desa_targets[a.code])
-        )
-    for bars in villages.values():
-        bars.sort(key=_by_coverage)
+    villages = _village_bars(targets, kec_codes, by_village)
     kecamatan = sorted(
         (
             Bar(
@@ -205,6 +191,46 @@ def coverage(
     )
 
 
+def _village_bars(
+    targets: Targets, kec_codes: list[str], by_village: dict[str, int]
+) -> dict[str, list[Bar]]:
+    """Each kecamatan's villages with their members and targets, best covered first."""
+    desa = [a for a in home_areas() if a.code.count(".") == 3]
+    desa_targets = village_targets(targets.overall, [a.code for a in desa])
+    villages: dict[str, list[Bar]] = {k: [] for k in kec_codes}
+    for a in desa:
+        villages.setdefault(a.code.rsplit(".", 1)[0], []).append(
+            Bar(a.code, a.name, int(by_village.get(a.code, 0)), desa_targets[a.code])
+        )
+    for bars in villages.values():
+        bars.sort(key=_by_coverage)
+    return villages
+
+
+def _counts(session: Session, until: datetime | None) -> tuple[dict[str, int], dict[str, int]]:
+    """Members there are by segment and by village (at `until`, with it)."""
+    if until is None:
+        by_segment: dict[str, int] = {}
+        by_village: dict[str, int] = {}
+        for (village, segment), n in area_counts(session).items():
+            by_segment[segment] = by_segment.get(segment, 0) + n
+            by_village[village] = by_village.get(village, 0) + n
+        return by_segment, by_village
+    by_segment = dict(
+        session.execute(
+            sa.select(_M.c.segment, sa.func.count()).where(active(until)).group_by(_M.c.segment)
+        ).all()
+    )
+    by_village = dict(
+        session.execute(
+            sa.select(_M.c.village_code, sa.func.count())
+            .where(active(until))
+            .group_by(_M.c.village_code)
+        ).all()
+    )
+    return by_segment, by_village
+
+
 def reached_ids(until: datetime | None = None) -> Any:
     """The members counted present at a session not cancelled (held before the WITA day
     `until` falls in, with `until`): the ones education has reached."""
@@ -228,18 +254,38 @@ def reached_members(
     """({kecamatan code: (members reached, members)} by where members live, members
     reached), among the members there are (`active(until)`)."""
     reached = reached_ids(until).subquery()
-    rows = session.execute(
-        sa.select(_M.c.village_code, sa.func.count(reached.c.member_id), sa.func.count())
-        .select_from(_M.outerjoin(reached, reached.c.member_id == _M.c.id))
-        .where(active(until))
-        .group_by(_M.c.village_code)
-    ).all()
+    if until is None:
+        rows = _reached_now(session, reached)
+    else:
+        rows = session.execute(
+            sa.select(_M.c.village_code, sa.func.count(reached.c.member_id), sa.func.count())
+            .select_from(_M.outerjoin(reached, reached.c.member_id == _M.c.id))
+            .where(active(until))
+            .group_by(_M.c.village_code)
+        ).all()
     by_kecamatan: dict[str, tuple[int, int]] = {}
     for village, n_reached, n_members in rows:
         k = village.rsplit(".", 1)[0]
         old = by_kecamatan.get(k, (0, 0))
         by_kecamatan[k] = (old[0] + int(n_reached), old[1] + int(n_members))
     return by_kecamatan, sum(r for r, _ in by_kecamatan.values())
+
+
+def _reached_now(session: Session, reached: Any) -> list[tuple[str, int, int]]:
+    """(village, members reached, members) of the members there are: the members from the
+    tallies, the reached ones read from the attendance side (as many as attended)."""
+    reached_by_village = dict(
+        session.execute(
+            sa.select(_M.c.village_code, sa.func.count())
+            .select_from(reached.join(_M, _M.c.id == reached.c.member_id))
+            .where(active())
+            .group_by(_M.c.village_code)
+        ).all()
+    )
+    members: dict[str, int] = {}
+    for (village, _segment), n in area_counts(session).items():
+        members[village] = members.get(village, 0) + n
+    return [(v, int(reached_by_village.get(v, 0)), n) for v, n in members.items()]
 
 
 def _weekly(session: Session, weeks: int, today: date, until: datetime | None) -> list[Bar]:
@@ -254,9 +300,15 @@ def _weekly(session: Session, weeks: int, today: date, until: datetime | None) -
         else sa.cast(_M.c.created_at + sa.text(f"interval '{_WITA_HOURS} hours'"), sa.Date)
     )
     since = wita_midnight_utc(start)
-    rows = session.execute(
-        sa.select(day, sa.func.count()).where(active(until), _M.c.created_at >= since).group_by(day)
-    ).all()
+    rows = (
+        day_counts(session, start)
+        if until is None
+        else session.execute(
+            sa.select(day, sa.func.count())
+            .where(active(until), _M.c.created_at >= since)
+            .group_by(day)
+        ).all()
+    )
     counts = [0] * weeks
     for d, n in rows:
         d = d if isinstance(d, date) else date.fromisoformat(str(d))

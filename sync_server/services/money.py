@@ -5,8 +5,10 @@ UMKM start-up cash paid, and conversions to paid membership.
 
 Funding, income, JHT choice and segment details travel in the enrolment record (app
 version 2); ingest keeps them as member columns (`funding`, `income`, `jht`, and an UMKM
-owner's `startup_cash` and `conversion_due`), and every figure here is an aggregate
-query over those columns, fast enough at district scale to need no cache. A member
+owner's `startup_cash` and `conversion_due`). The live figures read the member tallies
+the database keeps from those columns (services/member_tallies.py: a few thousand rows
+whatever the number of members, the rates applied when reading); the figures at an
+instant (`until`, the progress report) are aggregate queries over the members. A member
 without `funding` takes the segment's usual payer (`enrolment.segments.DEFAULT_FUNDING`);
 one without `income` pays the minimum (JKK Rp 10.000 + JKM Rp 6.800 = Rp 16.800 with the
 shipped `assets/contribution_rates.json`). The rates are those of the table in force on
@@ -25,25 +27,23 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from enrolment.activities import VisitOutcome
 from enrolment.areas import village_label
 from enrolment.contributions import FUNDING_SOURCES, Rates
 from enrolment.segments import DEFAULT_FUNDING
-from enrolment.worklist import DUE_WITHIN_DAYS
 from sync_server.desk_format import to_wita
 from sync_server.models import Member, utcnow
+from sync_server.services import member_tallies
 from sync_server.services.coverage import active
-from sync_server.services.members import member_number
+from sync_server.services.money_followup import FollowUp, follow_up
 from sync_server.services.rate_tables import rates_on
-from sync_server.services.visit_outcomes import latest_visits, still_open
 
 #: Every source, public budgets first (the order of the page's table).
 PUBLIC_FUNDS = ("add", "dbhcht", "apbd")
 FUNDS = (*PUBLIC_FUNDS, *(f for f in FUNDING_SOURCES if f not in PUBLIC_FUNDS))
 DUE_BUCKETS = ((30, "≤ 30 hari"), (60, "31–60 hari"), (90, "61–90 hari"))
-#: Visit outcomes after which an owner needs no more visits (the pull's rule).
-OUTCOMES = (*(o.value for o in VisitOutcome), "")  # "": not yet visited
-FOLLOW_UP_ROWS = 500
+DUE_ROWS = 500  # the due list shows the soonest this many (`Money.due_count` counts all)
+#: The segment's usual payer of a tally's payer key "s:<segment>".
+_USUAL = {"s:" + str(seg): fund for seg, fund in DEFAULT_FUNDING.items()}
 _M = Member.__table__  # type: ignore[attr-defined]
 
 
@@ -65,32 +65,6 @@ class VillageMoney:
         return sum(n for f, n in self.members.items() if f not in PUBLIC_FUNDS)
 
 
-@dataclass(frozen=True)
-class FollowUpRow:
-    """An UMKM owner with start-up cash, due within the window or visited, and the latest
-    visit's outcome ("" not visited), start of paid membership or reason."""
-
-    member_no: str
-    name: str
-    village: str
-    due: date | None
-    outcome: str
-    starts: date | None
-    reason: str
-
-
-@dataclass
-class FollowUp:
-    """UMKM owners with start-up cash and their follow-up visits, by the latest visit."""
-
-    owners: int = 0
-    due_soon: int = 0  # open (no converted or moved visit), due within FOLLOW_UP_DAYS
-    overdue: int = 0  # open and overdue
-    outcomes: dict[str, int] = field(default_factory=dict)  # VisitOutcome or "" (not visited)
-    reasons: list[tuple[str, int]] = field(default_factory=list)  # most given first
-    rows: list[FollowUpRow] = field(default_factory=list)  # earliest due first
-
-
 @dataclass
 class Money:
     """Everything the money page shows."""
@@ -106,6 +80,7 @@ class Money:
     startup_cash_people: int = 0
     due: dict[str, int] = field(default_factory=dict)  # "overdue" and the bucket labels
     due_rows: list[tuple[str, str, str, date]] = field(default_factory=list)  # soonest first
+    due_count: int = 0  # members in `due` (due_rows holds the first DUE_ROWS of them)
     rates: Rates | None = None  # the table in force that day, which the figures use
     followup: FollowUp | None = None  # UMKM follow-up visits (issue 14)
 
@@ -143,9 +118,15 @@ def money(*, session: Session, today: date | None = None, until: datetime | None
     # the 15th applies from the next month), as enrolment.contribution_schedule says.
     rates = rates_on(session=session, day=today.replace(day=1))
     result = Money([], {}, {}, rates=rates)
-    _by_fund(session, result, active(until), rates)
-    _startup_cash(session, result, active(until))
-    _conversions(session, result, today, active(until))
+    if until is None:
+        member_tallies.keep_compact(session)
+        _add_by_fund(result, _by_fund_now(session, rates))
+        people, paid = member_tallies.startup_cash(session)
+        result.startup_cash_paid, result.startup_cash_people = paid, people
+    else:
+        _add_by_fund(result, _by_fund(session, active(until), rates))
+        _startup_cash(session, result, active(until))
+    _conversions(session, result, today, until)
     result.followup = follow_up(session=session, today=today, members=active(until), until=until)
     return result
 
@@ -164,28 +145,46 @@ def _half_up(amount: Any, rate: Decimal) -> Any:
     return (amount * (2 * num) + den) // (2 * den)
 
 
-def monthly_sql(rates: Rates) -> Any:
+def monthly_sql(rates: Rates, income: Any = None, jht: Any = None) -> Any:
     """`enrolment.contributions.monthly_contribution(income, rates, jht=jht).total` of a
-    member row, as a SQL expression (no income, or a negative one, counts as 0)."""
-    income = sa.cast(sa.case((_M.c.income > 0, _M.c.income), else_=0), sa.BigInteger)
+    member row (or of the `income` and `jht` columns given), as a SQL expression (no
+    income, or a negative one, counts as 0)."""
+    income = _M.c.income if income is None else income
+    jht = _M.c.jht if jht is None else jht
+    income = sa.cast(sa.case((income > 0, income), else_=0), sa.BigInteger)
     jkk = _half_up(income, rates.jkk_rate)
     jkk = sa.case(
         (jkk < rates.jkk_min, rates.jkk_min), (jkk > rates.jkk_max, rates.jkk_max), else_=jkk
     )
-    jht = sa.case((_M.c.jht == sa.true(), _half_up(income, rates.jht_rate)), else_=0)
-    return jkk + rates.jkm_flat + jht
+    jht_part = sa.case((jht == sa.true(), _half_up(income, rates.jht_rate)), else_=0)
+    return jkk + rates.jkm_flat + jht_part
 
 
-def _by_fund(session: Session, result: Money, members: Any, rates: Rates) -> None:
-    """Members and monthly contributions by village and payer (one GROUP BY). A payer
+def _by_fund(session: Session, members: Any, rates: Rates) -> list[Any]:
+    """(village, payer, members, monthly contributions) of `members` (one GROUP BY)."""
+    fund = payer()
+    return list(
+        session.execute(
+            sa.select(_M.c.village_code, fund, sa.func.count(), sa.func.sum(monthly_sql(rates)))
+            .where(members)
+            .group_by(_M.c.village_code, fund)
+        ).all()
+    )
+
+
+def _by_fund_now(session: Session, rates: Rates) -> list[tuple[str, str, int, int]]:
+    """The same from the tallies: a payer key `f:<funding>` is that funding, `s:<segment>`
+    the segment's usual payer ("" for a segment without one), as `payer()` decides."""
+    rows = member_tallies.pay_sums(session, lambda income, jht: monthly_sql(rates, income, jht))
+    return [
+        (v, key[2:] if key.startswith("f:") else _USUAL.get(key, ""), n, m) for v, key, n, m in rows
+    ]
+
+
+def _add_by_fund(result: Money, rows: list[Any]) -> None:
+    """Members and monthly contributions by village and payer into `result`. A payer
     outside FUNDS (a segment without a usual payer, an old record) is kept under its own
     code, so every member is counted somewhere."""
-    fund = payer()
-    rows = session.execute(
-        sa.select(_M.c.village_code, fund, sa.func.count(), sa.func.sum(monthly_sql(rates)))
-        .where(members)
-        .group_by(_M.c.village_code, fund)
-    ).all()
     villages: dict[str, VillageMoney] = {}
     for village, paid_by, members, monthly in rows:
         v = villages.setdefault(village, VillageMoney(village, village_label(village)))
@@ -211,86 +210,32 @@ def _startup_cash(session: Session, result: Money, members: Any) -> None:
     result.startup_cash_paid, result.startup_cash_people = int(paid or 0), int(people or 0)
 
 
-def _conversions(session: Session, result: Money, today: date, members: Any) -> None:
-    """UMKM owners whose paid membership starts within the last bucket or is overdue,
-    soonest first, and how many in each bucket."""
+def _conversions(session: Session, result: Money, today: date, until: datetime | None) -> None:
+    """UMKM owners whose paid membership starts within the last bucket or is overdue:
+    how many in each bucket (from the tallies, live), and the soonest DUE_ROWS."""
     result.due = {"overdue": 0, **{label: 0 for _, label in DUE_BUCKETS}}
     last = today + timedelta(days=DUE_BUCKETS[-1][0])
-    rows = session.execute(
+    query = (
         sa.select(_M.c.full_name, _M.c.village_code, _M.c.conversion_due)
-        .where(
-            members,
-            _M.c.conversion_due.is_not(None),
-            _M.c.conversion_due <= last,
-        )
+        .where(active(until), _M.c.conversion_due.is_not(None), _M.c.conversion_due <= last)
         .order_by(_M.c.conversion_due, _M.c.full_name)  # the index's order
-    ).all()
+    )
     bounds = [(today + timedelta(days=limit), label) for limit, label in DUE_BUCKETS]
+
+    def bucket_of(due: date) -> str:
+        return "overdue" if due < today else next(lb for end, lb in bounds if due <= end)
+
+    if until is None:
+        rows = session.execute(query.limit(DUE_ROWS)).all()
+        for due, n in member_tallies.due_counts(session, last, cash_only=False):
+            result.due[bucket_of(due)] += n
+    else:
+        rows = session.execute(query).all()
+        for _name, _village, due in rows:
+            result.due[bucket_of(due)] += 1
+    result.due_count = sum(result.due.values())
     labels: dict[str, str] = {}
-    for name, village, due in rows:
-        bucket = "overdue" if due < today else next(lb for end, lb in bounds if due <= end)
-        result.due[bucket] += 1
+    for name, village, due in rows[:DUE_ROWS]:
         if village not in labels:
             labels[village] = village_label(village)
-        result.due_rows.append((bucket, name, labels[village], due))
-
-
-def follow_up(
-    *, session: Session, today: date, members: Any, until: datetime | None = None
-) -> FollowUp:
-    """UMKM owners with start-up cash among `members`: open ones due within 30 days or
-    overdue, the latest visit's outcome of each, the reasons for declining most given."""
-    latest = latest_visits(until)
-    owners = _M.outerjoin(latest, latest.c.member_id == _M.c.id)
-    where = (members, _M.c.startup_cash.is_not(None), _M.c.startup_cash > 0)
-    outcome = sa.func.coalesce(latest.c.visit_outcome, "")
-    result = FollowUp(outcomes=dict.fromkeys(OUTCOMES, 0))
-    for code, n in session.execute(
-        sa.select(outcome, sa.func.count()).select_from(owners).where(*where).group_by(outcome)
-    ):
-        result.outcomes[code] = result.outcomes.get(code, 0) + int(n)
-    result.owners = sum(result.outcomes.values())
-    soon = today + timedelta(days=DUE_WITHIN_DAYS)
-    open_ = still_open(latest)
-    due, overdue = session.execute(
-        sa.select(
-            sa.func.count(sa.case((_M.c.conversion_due.between(today, soon), 1))),
-            sa.func.count(sa.case((_M.c.conversion_due < today, 1))),
-        )
-        .select_from(owners)
-        .where(*where, open_)
-    ).one()
-    result.due_soon, result.overdue = int(due), int(overdue)
-    reason = sa.func.lower(sa.func.trim(latest.c.reason))
-    result.reasons = [
-        (str(r), int(n))
-        for r, n in session.execute(
-            sa.select(reason, sa.func.count())
-            .select_from(owners)
-            .where(*where, latest.c.visit_outcome == VisitOutcome.DECLINED.value)
-            .group_by(reason)
-            .order_by(sa.func.count().desc(), reason)
-            .limit(5)
-        )
-    ]
-    listed = sa.or_(latest.c.visit_outcome.is_not(None), _M.c.conversion_due <= soon)
-    rows = session.execute(
-        sa.select(
-            _M.c.id,
-            _M.c.full_name,
-            _M.c.village_code,
-            _M.c.conversion_due,
-            outcome,
-            latest.c.starts_on,
-            latest.c.reason,
-        )
-        .select_from(owners)
-        .where(*where, listed)
-        .order_by(_M.c.conversion_due, _M.c.full_name, _M.c.id)
-        .limit(FOLLOW_UP_ROWS)
-    ).all()
-    result.rows = [
-        FollowUpRow(member_number(i), name, village_label(v), d, o, starts, reason or "")
-        for i, name, v, d, o, starts, reason in rows
-    ]
-    return result
+        result.due_rows.append((bucket_of(due), name, labels[village], due))
