@@ -11,11 +11,11 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4  # light: the drawing half is card_pdf's, imported late
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from sqlmodel import Session
 
 from enrolment.areas import area_name, is_home_village
@@ -28,6 +28,9 @@ from sync_server.services.cards import verify_url
 from sync_server.services.members import member_number
 from sync_server.services.qr import qr_matrix, qr_text
 from sync_server.services.signing import Signer
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
 
 COLUMNS, ROWS = 2, 5
 PER_PAGE = COLUMNS * ROWS

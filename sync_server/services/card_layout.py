@@ -18,14 +18,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-
-from PIL import ImageFont
+from typing import TYPE_CHECKING
 
 from enrolment.areas import ASSETS_DIR, village_label
 from enrolment.card_token import CardClaims
 from enrolment.messages import slashed, texts
 from enrolment.segments import segment_name
 from sync_server.services.qr import QrMatrix
+
+if TYPE_CHECKING:
+    from PIL.ImageFont import FreeTypeFont
 
 CARD_W, CARD_H = 85.6, 54.0  # ID-1, mm
 PROGRAMME = "BPJS Ketenagakerjaan · Lombok Timur"
@@ -111,7 +113,10 @@ Rect = tuple[float, float, float, float]  # x0, y0, x1, y1 in mm
 
 
 @cache
-def _measuring_font(bold: bool) -> ImageFont.FreeTypeFont:
+def _measuring_font(bold: bool) -> FreeTypeFont:
+    # Imported here: pillow costs a server start tens of ms; only laying out a card needs it.
+    from PIL import ImageFont
+
     # Measured at 1000 px and scaled: advance widths are linear in the size.
     return ImageFont.truetype(str(FONT_BOLD if bold else FONT_REGULAR), 1000)
 

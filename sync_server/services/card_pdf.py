@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import io
 from functools import cache
+from typing import TYPE_CHECKING
 
-from reportlab import rl_config
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
 
 from enrolment.card_token import CardClaims
 from sync_server.services.card_layout import (
@@ -28,12 +25,21 @@ from sync_server.services.card_layout import (
 )
 from sync_server.services.qr import QrMatrix, qr_matrix, qr_text
 
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
+
 _FONT_NAMES = {False: "DejaVuSans", True: "DejaVuSans-Bold"}
 
 
 @cache
 def register_fonts() -> None:
     """Make the shipped fonts known to reportlab (once per process)."""
+    # Imported here, as Canvas in new_canvas: reportlab's drawing half (and pillow
+    # behind it) costs a server start ~0.1 s, and only card and report PDFs use it.
+    from reportlab import rl_config
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
     # Flate only, no ASCII85 on top: the PDF is a download, not mail, and reportlab's
     # pure-Python ASCII85 encoder took a quarter of a batch's time.
     rl_config.useA85 = 0
@@ -91,6 +97,8 @@ def draw_card(canvas: Canvas, items: list[Item], x: float, y: float) -> None:
 
 def new_canvas(out: io.BytesIO, pagesize: tuple[float, float], title: str) -> Canvas:
     """A canvas with the card fonts registered and page compression on."""
+    from reportlab.pdfgen.canvas import Canvas
+
     register_fonts()
     canvas = Canvas(out, pagesize=pagesize, pageCompression=1, invariant=1)
     canvas.setTitle(title)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import io
 from functools import cache
-
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 from enrolment.card_token import CardClaims
 from sync_server.services.card_layout import (
@@ -19,13 +18,18 @@ from sync_server.services.card_layout import (
 )
 from sync_server.services.qr import qr_matrix, qr_text
 
+if TYPE_CHECKING:
+    from PIL.ImageFont import FreeTypeFont
+
 DPI = 300
 PX_PER_MM = DPI / 25.4
 CARD_SIZE = (round(CARD_W * PX_PER_MM), round(CARD_H * PX_PER_MM))  # (1011, 638)
 
 
 @cache
-def _font(px: float, bold: bool) -> ImageFont.FreeTypeFont:
+def _font(px: float, bold: bool) -> FreeTypeFont:
+    from PIL import ImageFont
+
     return ImageFont.truetype(str(font_path(bold)), px)
 
 
@@ -35,6 +39,9 @@ def _px(mm: float) -> int:
 
 def render_card_png(claims: CardClaims, url: str) -> bytes:
     """The card as a PNG: programme, holder, number, segment, village, validity, QR to `url`."""
+    # Imported here: pillow costs a server start tens of ms, and only this route draws.
+    from PIL import Image, ImageDraw
+
     img = Image.new("RGB", CARD_SIZE, "white")
     draw = ImageDraw.Draw(img)
     for item in layout_card(claims, qr_matrix(qr_text(url))):

@@ -23,7 +23,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from openpyxl import load_workbook
 from sqlmodel import Session
 
 from sync_server.db import dialect_insert
@@ -75,6 +74,9 @@ def read_rows(filename: str, data: bytes) -> list[tuple[int, str, str]]:
     """
     if filename.lower().endswith(".xlsx") or data[:2] == b"PK":
         check_archive(data)
+        # Imported here: openpyxl (and numpy behind it) costs every server start ~0.15 s.
+        from openpyxl import load_workbook
+
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception:  # an uploaded file: openpyxl fails in many ways on a broken one

@@ -10,11 +10,9 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlmodel import Session
 
 from enrolment.areas import area_name
@@ -32,6 +30,9 @@ from sync_server.services.audit import audit
 from sync_server.services.members import member_number
 from sync_server.services.reported_fields import REPORTED_COLUMNS, export_header, export_values
 from sync_server.services.spreadsheet_cells import safe_cell, safe_row
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 COLUMNS = (
     "NIK",
@@ -157,6 +158,8 @@ def _csv_text(value: object) -> object:
 
 def _xlsx_cell(ws: WriteOnlyWorksheet, value: object) -> object:
     """Dates stay dates (Excel sorts and filters them) but display as DD-MM-YYYY."""
+    from openpyxl.cell import WriteOnlyCell  # loaded by _xlsx already: a dict look-up
+
     if isinstance(value, datetime):
         cell = WriteOnlyCell(ws, value)
         cell.number_format = "DD-MM-YYYY HH:MM:SS"
@@ -169,6 +172,9 @@ def _xlsx_cell(ws: WriteOnlyWorksheet, value: object) -> object:
 
 
 def _xlsx(rows: list[list[object]]) -> bytes:
+    # Imported here: openpyxl (and numpy behind it) costs every server start ~0.15 s.
+    from openpyxl import Workbook
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Peserta")
     ws.append(list(HEADER))

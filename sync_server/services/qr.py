@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-import zxingcpp
-
 
 @dataclass(frozen=True)
 class QrMatrix:
@@ -42,6 +40,8 @@ def qr_text(url: str) -> str:
 
 def qr_matrix(text: str) -> QrMatrix:
     """Encode `text` at error correction M (the smallest version that holds it)."""
+    import zxingcpp  # here: a server start or CLI call that draws no card skips loading it
+
     code = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     image = code.to_image(scale=1, add_quiet_zones=False)
     size = image.shape[0]

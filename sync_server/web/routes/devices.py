@@ -23,7 +23,6 @@ from sync_server.services.devices import (
 )
 from sync_server.web.deps import DeskDep, DeskPostDep
 from sync_server.web.errors import DeskError
-from sync_server.web.qr import qr_svg
 from sync_server.web.templating import render
 
 router = APIRouter(prefix="/desk/devices", tags=["desk"], include_in_schema=False)
@@ -70,6 +69,8 @@ def pair(
         session=session, secret_key=settings.secret_key, name=label.strip(), area=area
     )
     audit(session, desk.user, "pairing_code", label.strip()[:100], details={"area": area})
+    from sync_server.web.qr import qr_svg  # here: qrcode is loaded by this page only
+
     return _page(
         request,
         session,

@@ -11,7 +11,6 @@ from sync_server.dependencies import SessionDep
 from sync_server.desk_format import format_day, parse_day
 from sync_server.services.audit import audit
 from sync_server.services.progress_report import EARLIEST_DAY, progress_report, today_wita
-from sync_server.services.progress_report_pdf import render_report_pdf
 from sync_server.web.deps import DeskDep
 from sync_server.web.errors import DeskError
 
@@ -36,6 +35,9 @@ def report_pdf(
         raise DeskError(
             400, "report_date_early", value=tanggal.strip(), earliest=format_day(EARLIEST_DAY)
         )
+    # Imported here: the PDF drawing (reportlab, pillow) costs every server start ~0.1 s.
+    from sync_server.services.progress_report_pdf import render_report_pdf
+
     report = progress_report(session=session, day=day)
     body = render_report_pdf(report)
     audit(session, desk.user, "export_report", f"tanggal:{format_day(day)}")
