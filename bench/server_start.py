@@ -12,6 +12,10 @@ generated SECRET_KEY) and polls /healthz every 10 ms. Prints, each with its goal
   heaviest packages it pulls in (`python -X importtime`, self time summed per package);
 - the wall time of CLI calls: `--help` and `migrate` on a migrated database.
 
+Beside each wall time stands the CPU time the measured process used (user + system,
+Linux: the server's from /proc at its first answer): on a machine shared with other
+work the wall time swings with the load, the CPU time much less, so compare those.
+
 `--before PATH` runs every measurement also from another checkout (e.g. a worktree of
 an older commit, with this venv), interleaved run by run so that the load of a shared
 machine falls on both alike, and prints the ratio after / before.
@@ -23,6 +27,7 @@ import argparse
 import http.client
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -43,7 +48,10 @@ MIGRATE_GOAL_S = 1.0
 POLL_S = 0.01
 GIVE_UP_S = 120.0
 
-Measure = Callable[[Path, Path], float]
+#: One measurement: (wall seconds, CPU seconds of the measured process).
+Figures = tuple[float, float]
+Measure = Callable[[Path, Path], Figures]
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _env(root: Path, data_dir: Path) -> dict[str, str]:
@@ -66,7 +74,21 @@ def _healthy(port: int) -> bool:
         conn.close()
 
 
-def start_seconds(root: Path, data_dir: Path) -> float:
+def _cpu_of(pid: int) -> float:
+    """CPU seconds (user + system) process `pid` has used so far; NaN off Linux."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def start_seconds(root: Path, data_dir: Path) -> Figures:
     """Seconds from starting `python -m sync_server serve` to its first 200 on /healthz."""
     port = free_port()
     cmd = [PYTHON, "-m", "sync_server", "serve", "--host", "127.0.0.1", "--port", str(port)]
@@ -80,19 +102,19 @@ def start_seconds(root: Path, data_dir: Path) -> float:
             if time.perf_counter() - started > GIVE_UP_S:
                 raise TimeoutError(f"no answer in {GIVE_UP_S} s")
             time.sleep(POLL_S)
-        return time.perf_counter() - started
+        return time.perf_counter() - started, _cpu_of(proc.pid)
     finally:
         stop_child(proc)
         log.close()
 
 
-def start_fresh(root: Path, scratch: Path) -> float:
+def start_fresh(root: Path, scratch: Path) -> Figures:
     """Start on a database that does not exist yet."""
     data_dir = Path(tempfile.mkdtemp(prefix="fresh-", dir=scratch))
     return start_seconds(root, data_dir)
 
 
-def start_migrated(root: Path, scratch: Path) -> float:
+def start_migrated(root: Path, scratch: Path) -> Figures:
     """Start on a database already migrated and started once (key and identity made)."""
     data_dir = scratch / f"migrated-{root.name}"
     if not data_dir.exists():
@@ -101,32 +123,34 @@ def start_migrated(root: Path, scratch: Path) -> float:
     return start_seconds(root, data_dir)
 
 
-def _wall(root: Path, data_dir: Path, args: list[str]) -> float:
-    """Wall seconds of `python args...` run from `root` (must exit 0)."""
-    started = time.perf_counter()
+def _wall(root: Path, data_dir: Path, args: list[str]) -> Figures:
+    """Wall and CPU seconds of `python args...` run from `root` (must exit 0)."""
+    started, cpu = time.perf_counter(), _children_cpu()
     subprocess.run(
         [PYTHON, *args], cwd=root, env=_env(root, data_dir), check=True, capture_output=True
     )
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _children_cpu() - cpu
 
 
-def import_seconds(root: Path, scratch: Path) -> float:
+def import_seconds(root: Path, scratch: Path) -> Figures:
     """Seconds `import sync_server.main` takes in a fresh interpreter (timed inside it)."""
     code = (
-        "import time; t=time.perf_counter(); import sync_server.main; print(time.perf_counter()-t)"
+        "import time; t, c = time.perf_counter(), time.process_time(); import sync_server.main;"
+        " print(time.perf_counter() - t, time.process_time() - c)"
     )
     out = subprocess.run(
         [PYTHON, "-c", code], cwd=root, env=_env(root, scratch), check=True, capture_output=True
     )
-    return float(out.stdout.decode().strip())
+    wall, cpu = out.stdout.decode().split()
+    return float(wall), float(cpu)
 
 
-def cli_help(root: Path, scratch: Path) -> float:
+def cli_help(root: Path, scratch: Path) -> Figures:
     """Wall seconds of `python -m sync_server --help`."""
     return _wall(root, scratch / "cli", ["-m", "sync_server", "--help"])
 
 
-def cli_migrate(root: Path, scratch: Path) -> float:
+def cli_migrate(root: Path, scratch: Path) -> Figures:
     """Wall seconds of `python -m sync_server migrate` on a database already at head."""
     data_dir = scratch / f"cli-{root.name}"
     if not data_dir.exists():
@@ -161,15 +185,20 @@ MEASURES: list[tuple[str, Measure, float]] = [
 ]
 
 
-def _line(label: str, values: list[float], goal: float) -> str:
-    med, worst = statistics.median(values), max(values)
+def _line(label: str, figures: list[Figures], goal: float) -> str:
+    walls = [wall for wall, _cpu in figures]
+    med, worst = statistics.median(walls), max(walls)
+    cpu = statistics.median(cpu for _wall, cpu in figures)
     verdict = "ok" if med < goal else "OVER"
-    return f"  {label:<26} median {med:6.2f} s  max {worst:6.2f} s  goal < {goal:.1f} s  {verdict}"
+    return (
+        f"  {label:<26} median {med:5.2f} s  max {worst:5.2f} s  goal < {goal:.1f} s"
+        f"  {verdict:<4}  (CPU {cpu:4.2f} s)"
+    )
 
 
 def run(roots: dict[str, Path], runs: int) -> None:
     """Measure every entry of MEASURES `runs` times per checkout, interleaved, and print."""
-    results: dict[tuple[str, str], list[float]] = defaultdict(list)
+    results: dict[tuple[str, str], list[Figures]] = defaultdict(list)
     with tempfile.TemporaryDirectory(prefix="bench-start-") as tmp:
         scratch = Path(tmp)
         (scratch / "cli").mkdir()
@@ -184,11 +213,17 @@ def run(roots: dict[str, Path], runs: int) -> None:
         heavy = ", ".join(f"{pkg} {ms:.0f}" for pkg, ms in heaviest_imports(root))
         print(f"  heaviest imports (ms, -X importtime self time): {heavy}")
     if "before" in roots:
-        print("after / before (median):")
+        print("after / before (medians):")
         for label, _measure, _goal in MEASURES:
-            after = statistics.median(results[("after", label)])
-            before = statistics.median(results[("before", label)])
-            print(f"  {label:<26} {after / before:5.2f}")
+            ratios = [_ratio(results, label, i) for i in (0, 1)]
+            print(f"  {label:<26} wall {ratios[0]:5.2f}  CPU {ratios[1]:5.2f}")
+
+
+def _ratio(results: dict[tuple[str, str], list[Figures]], label: str, i: int) -> float:
+    """after / before of the medians of figure `i` (0 wall, 1 CPU) of `label`."""
+    after = statistics.median(f[i] for f in results[("after", label)])
+    before = statistics.median(f[i] for f in results[("before", label)])
+    return after / before
 
 
 def main() -> None:
