@@ -84,20 +84,12 @@ def _unset(value: Any) -> bool:
     return value is None or value is False or value == ""
 
 
-def _consent_to_wire(c: Consent) -> dict[str, Any]:
-    # Spelled out rather than `asdict`, which deep-copies: this runs for every record pushed.
-    return {"given": c.given, "by": c.by, "method": c.method, "at": c.at}
-
-
-def _household_to_wire(h: Household) -> dict[str, Any]:
-    return {"kk": h.kk, "relation": h.relation, "head": h.head}
-
-
 #: How a field of each non-plain kind is written; every other kind goes as it is.
+#: Spelled out, not `asdict` (a deep copy): this runs for every record pushed.
 _TO_WIRE: dict[str, Callable[[Any], Any]] = {
-    "consent": _consent_to_wire,
+    "consent": lambda c: {"given": c.given, "by": c.by, "method": c.method, "at": c.at},
     "details": dict,
-    "household": _household_to_wire,
+    "household": lambda h: {"kk": h.kk, "relation": h.relation, "head": h.head},
 }
 
 

@@ -30,6 +30,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlmodel import Session as SQLModelSession
 
+from sync_server.sqlite_insert import sqlite_insert_rows
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -240,12 +242,22 @@ def insert_rows(
     On PostgreSQL the rows travel as one array per column (`INSERT … SELECT FROM
     unnest(…) WITH ORDINALITY ORDER BY ordinality`): the SQL text stays small, where a
     500-row VALUES list has thousands of placeholders that psycopg parses anew on
-    every batch (a third of the ingest time). Elsewhere SQLAlchemy's multi-row
-    "insertmanyvalues" does the job.
+    every batch (a third of the ingest time). On SQLite, one cached multi-row
+    statement on the driver's cursor (`sqlite_insert.py`).
     """
     if not rows:
         return []
-    if session.get_bind().dialect.name != "postgresql":
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        return sqlite_insert_rows(
+            session,
+            table,
+            rows,
+            returning=returning,
+            on_conflict=on_conflict,
+            conflict_where=conflict_where,
+        )
+    if dialect != "postgresql":
         stmt: Any = dialect_insert(session)(table)
         if on_conflict:
             where = text(conflict_where) if conflict_where else None

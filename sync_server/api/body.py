@@ -16,9 +16,11 @@ here, so the envelope still parses and `records.validate` rejects just that reco
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from typing import Any
 
+import orjson
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
@@ -26,6 +28,8 @@ from enrolment.activities import MAX_ACTIVITIES
 from enrolment.protocol import MAX_BATCH, PROTO
 from sync_server.api.errors import ApiError
 
+# 19 digits in a row: maybe an integer beyond 64 bits (or a long digit string, rare).
+_LONG_NUMBER = re.compile(r"\d{19}")
 # Bodies smaller than this are parsed at once; larger ones in a worker thread.
 _ON_LOOP_BYTES = 16 * 1024
 
@@ -58,8 +62,19 @@ def _parse(raw: bytes, gzipped: bool, limit: int) -> Any:
     try:
         # Decoded here, strictly: json.loads(bytes) would guess UTF-16/32 and let
         # surrogate byte sequences through ("surrogatepass"). A BOM is tolerated.
-        return json.loads(data.decode("utf-8-sig"))
-    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        text = data.decode("utf-8-sig")
+    except ValueError:  # UnicodeDecodeError
+        raise ApiError(400, "not_json") from None
+    if _LONG_NUMBER.search(text) is None:  # orjson reads those as floats, json as ints
+        try:
+            return orjson.loads(text)  # several times faster, and nearly always enough
+        except orjson.JSONDecodeError:
+            pass
+    try:
+        # What orjson refuses and json reads as before: lone surrogate escapes (then
+        # set aside record by record), NaN, integers beyond 64 bits; and real errors.
+        return json.loads(text)
+    except (ValueError, RecursionError):
         raise ApiError(400, "not_json") from None
 
 

@@ -32,11 +32,14 @@ def canonical_json(obj: dict[str, Any]) -> str:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"))
 
 
-def _has_float(value: Any) -> bool:
-    if isinstance(value, float):
-        return True
-    if isinstance(value, dict):
-        return any(_has_float(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return any(_has_float(v) for v in value)
+def _has_float(obj: dict[str, Any]) -> bool:
+    # A loop over an explicit stack, not recursion: this runs for every record pushed.
+    stack: list[Any] = [obj]
+    while stack:
+        value = stack.pop()
+        for item in value.values() if isinstance(value, dict) else value:
+            if isinstance(item, float):
+                return True
+            if isinstance(item, dict | list | tuple):
+                stack.append(item)
     return False

@@ -19,6 +19,7 @@ from sync_server.db import dialect_insert, insert_rows
 from sync_server.models import Card, utcnow
 from sync_server.services.members import member_number
 from sync_server.services.server_identity import explicit_ids
+from sync_server.services.sql_lists import in_list
 
 
 def add_years(day: date, years: int) -> date:
@@ -126,7 +127,7 @@ def _active_cards(session: Session, member_ids: list[int]) -> dict[int, ActiveCa
         return {}
     rows = session.execute(
         sa.select(_CARDS.c.id, _CARDS.c.member_id, _CARDS.c.issued_on, _CARDS.c.expires_on).where(
-            _CARDS.c.member_id.in_(member_ids), _CARDS.c.revoked_at.is_(None)
+            in_list(session, _CARDS.c.member_id, member_ids), _CARDS.c.revoked_at.is_(None)
         )
     ).all()
     return {r.member_id: ActiveCard(*r) for r in rows}

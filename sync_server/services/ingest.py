@@ -93,6 +93,7 @@ from sync_server.services.members import member_number
 from sync_server.services.name_match import tokens
 from sync_server.services.server_identity import explicit_ids
 from sync_server.services.signing import Signer
+from sync_server.services.sql_lists import in_list
 from sync_server.services.write_queue import write_queue
 
 log = logging.getLogger(__name__)
@@ -312,7 +313,9 @@ def _new_people(
 ) -> list[_Item]:
     """The valid records whose NIK is no member yet (not superseded ones)."""
     niks = sorted({it.record.nik for it in valid})
-    known = set(session.scalars(sa.select(_MEMBERS.c.nik).where(_MEMBERS.c.nik.in_(niks))))
+    known = set(
+        session.scalars(sa.select(_MEMBERS.c.nik).where(in_list(session, _MEMBERS.c.nik, niks)))
+    )
     return [
         it
         for it in valid
@@ -518,7 +521,7 @@ def _stored_submissions(
             _SUBS.c.outcome,
             _SUBS.c.member_id,
             _SUBS.c.problems,
-        ).where(_SUBS.c.device_id == device_id, _SUBS.c.client_id.in_(cids))
+        ).where(_SUBS.c.device_id == device_id, in_list(session, _SUBS.c.client_id, cids))
     ).all()
     for cid, ver, digest, outcome, member_id, problems in rows:
         out[cid][ver] = _Stored(ver, digest, outcome, member_id, problems)
@@ -535,7 +538,7 @@ def _niks_by_id(session: Session, member_ids: list[int]) -> dict[int, str]:
     if not member_ids:
         return {}
     rows = session.execute(
-        sa.select(_MEMBERS.c.id, _MEMBERS.c.nik).where(_MEMBERS.c.id.in_(member_ids))
+        sa.select(_MEMBERS.c.id, _MEMBERS.c.nik).where(in_list(session, _MEMBERS.c.id, member_ids))
     ).all()
     return {r.id: r.nik for r in rows}
 
@@ -582,7 +585,7 @@ def _lock_members(session: Session, niks: set[str], created: set[str]) -> dict[s
     c = _MEMBERS.c
     rows = session.execute(
         sa.select(*(c[name] for name in _STATE_COLUMNS))
-        .where(c.nik.in_(sorted(niks)))
+        .where(in_list(session, c.nik, sorted(niks)))
         .order_by(c.nik)
         .with_for_update(key_share=True)
     ).all()
@@ -604,7 +607,10 @@ def _owners(session: Session, member_ids: list[int]) -> dict[int, int]:
         return {}
     rows = session.execute(
         sa.select(_SUBS.c.member_id, sa.func.min(_SUBS.c.device_id))
-        .where(_SUBS.c.member_id.in_(member_ids), _SUBS.c.outcome == Outcome.CREATED.value)
+        .where(
+            in_list(session, _SUBS.c.member_id, member_ids),
+            _SUBS.c.outcome == Outcome.CREATED.value,
+        )
         .group_by(_SUBS.c.member_id)
     ).all()
     return {int(m): int(d) for m, d in rows}

@@ -101,7 +101,19 @@ class Lookalikes:
 
     def add(self, block: Block, person: Known) -> None:
         self._blocks[block].append(person)
-        self._forms.setdefault(block, _Forms()).add(list(person.words))
+        forms = self._forms.get(block)
+        if forms is not None:  # kept up to date once made
+            forms.add(list(person.words))
+
+    def _near(self, block: Block, words: list[str]) -> list[int]:
+        # The forms of a block are made the first time it is narrowed: most blocks are
+        # small and never are.
+        forms = self._forms.get(block)
+        if forms is None:
+            forms = self._forms[block] = _Forms()
+            for person in self._blocks[block]:
+                forms.add(list(person.words))
+        return forms.near(words)
 
     def find(
         self, record: Enrolment, birth: date, exclude: frozenset[int] = frozenset()
@@ -111,7 +123,7 @@ class Lookalikes:
         block = block_of(record, birth)
         people = self._blocks.get(block, [])
         if len(people) > LARGE_BLOCK:
-            people = [people[i] for i in self._forms[block].near(words)]
+            people = [people[i] for i in self._near(block, words)]
         best: Resemblance | None = None
         for other in people:
             if other.nik == record.nik or other.member_id in exclude:

@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from enrolment.protocol import PROTO, Outcome, RecordResult, encode_push_reply
 from enrolment.reconcile import parse_summaries
 from sync_server.api.body import read_json, read_push_records
 from sync_server.api.deps import CurrentDevice
 from sync_server.api.errors import ApiError
+from sync_server.api.json_reply import json_reply
 from sync_server.dependencies import (
     IdentityDep,
     RosterSaltDep,
@@ -38,7 +39,7 @@ def push_route(
     settings: SettingsDep,
     signer: SignerDep,
     identity: IdentityDep,
-) -> JSONResponse:
+) -> Response:
     """Ingest a batch (see docs/protocol.md) and answer each record."""
     results = ingest.push(
         session=session,
@@ -51,8 +52,8 @@ def push_route(
     revision = getattr(request.state, "push_revision", 1)
     if revision < 3:
         results = [_for_old_app(r, revision) for r in results]
-    # A JSONResponse directly: FastAPI's generic encoder would walk 500 results again.
-    return JSONResponse(encode_push_reply(records, results, srv=identity.wire()))
+    # Encoded directly: FastAPI's generic encoder would walk 500 results again.
+    return json_reply(encode_push_reply(records, results, srv=identity.wire()))
 
 
 def _for_old_app(result: RecordResult, revision: int) -> RecordResult:
@@ -78,7 +79,7 @@ def pull_route(
     cursor: Annotated[str, Query(max_length=64)] = "",
     kec: Annotated[str, Query(max_length=1000)] = "",
     have: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-) -> JSONResponse:
+) -> Response:
     """Keys, revocations, review outcomes and roster since `cursor` (see docs/protocol.md)."""
     assert device.id is not None
     cards = card_maker(session=session, signer=signer, valid_years=settings.card_valid_years)
@@ -96,7 +97,7 @@ def pull_route(
         raise ApiError(400, exc.code) from None
     # The card QR's link: the public address, not the one this tablet reached us by.
     extras = {"public_url": settings.public_base_url, "keep_days": settings.tablet_keep_days}
-    return JSONResponse({**body, "srv": identity.wire(), **extras})
+    return json_reply({**body, "srv": identity.wire(), **extras})
 
 
 @router.post("/reconcile")
@@ -105,7 +106,7 @@ def reconcile_route(
     body: Annotated[Any, Depends(read_json)],
     session: SessionDep,
     identity: IdentityDep,
-) -> JSONResponse:
+) -> Response:
     """Step 1 (`buckets`): which bucket summaries differ; step 2 (`have`): which of
     these keys this server lacks. See docs/protocol.md, Reconciliation."""
     assert device.id is not None
@@ -126,7 +127,7 @@ def reconcile_route(
         reply["missing"] = [[cid, ver] for cid, ver in missing]
     else:
         raise ApiError(400, "not_reconcile")
-    return JSONResponse(reply)
+    return json_reply(reply)
 
 
 def _keys(raw: Any) -> list[tuple[str, int]]:
