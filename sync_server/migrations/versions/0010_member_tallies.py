@@ -87,26 +87,49 @@ def _not_retired(alias: str) -> str:
 # --- SQLite ---------------------------------------------------------------------------
 
 
-def _sqlite_add(row: str, sign: int) -> str:
-    """An upsert adding (sign +1) or taking away (-1) the member `row` (NEW or OLD)."""
-    source = f"(SELECT {_watched(row, sign)})"
+def _sqlite_rows(r: str, sign: int) -> list[tuple[str, str]]:
+    """(select list, condition) of each tally row of member `r` (NEW, OLD or an alias)."""
+    day0 = _NO_DAY
+    payer = f"CASE WHEN {r}.funding <> '' THEN 'f:' || {r}.funding ELSE 's:' || {r}.segment END"
+    income = f"CASE WHEN {r}.income > 0 THEN {r}.income ELSE 0 END"
+    has_cash = f"CASE WHEN {r}.startup_cash > 0 THEN '1' ELSE '0' END"
+    return [
+        (f"'area', {r}.village_code, {r}.segment, {day0}, 0, 0, {sign}, 0", "true"),
+        (f"'day', '', '', date({r}.created_at, '+8 hours'), 0, 0, {sign}, 0", "true"),
+        (
+            f"'pay', {r}.village_code, {payer}, {day0}, {income}, coalesce({r}.jht, 0), {sign}, 0",
+            "true",
+        ),
+        (
+            f"'cash', '', '', {day0}, 0, 0, {sign}, {sign} * {r}.startup_cash",
+            f"{r}.startup_cash > 0",
+        ),
+        (
+            f"'due', '', {has_cash}, date({r}.conversion_due), 0, 0, {sign}, 0",
+            f"{r}.conversion_due IS NOT NULL",
+        ),
+    ]
+
+
+def _sqlite_upserts(rows: list[tuple[str, str]], source: str = "", where: str = "true") -> str:
+    """One upsert per tally row, adding into the row of its key (`source`: a FROM clause
+    and `where` its condition, for a member read from the table)."""
     key = ", ".join(_KEY)
-    return (
-        f"INSERT INTO member_tallies ({_COLUMNS}) SELECT * FROM ({_tally_select(source, 'sqlite')})"
-        f" WHERE true ON CONFLICT ({key}) DO UPDATE SET n = n + excluded.n,"
-        " amount = amount + excluded.amount;"
+    return " ".join(
+        f"INSERT INTO member_tallies ({_COLUMNS}) SELECT {cols} {source} WHERE {where} AND {cond}"
+        f" ON CONFLICT ({key}) DO UPDATE SET n = n + excluded.n, amount = amount + excluded.amount;"
+        for cols, cond in rows
     )
+
+
+def _sqlite_add(row: str, sign: int) -> str:
+    """Add (sign +1) or take away (-1) the member `row` (NEW or OLD)."""
+    return _sqlite_upserts(_sqlite_rows(row, sign))
 
 
 def _sqlite_add_member(member_id: str, sign: int) -> str:
     """The same for the member with id `member_id`, read from the table."""
-    source = f"(SELECT {_watched('m', sign)} FROM members m WHERE m.id = {member_id})"
-    key = ", ".join(_KEY)
-    return (
-        f"INSERT INTO member_tallies ({_COLUMNS}) SELECT * FROM ({_tally_select(source, 'sqlite')})"
-        f" WHERE true ON CONFLICT ({key}) DO UPDATE SET n = n + excluded.n,"
-        " amount = amount + excluded.amount;"
-    )
+    return _sqlite_upserts(_sqlite_rows("m", sign), "FROM members m", f"m.id = {member_id}")
 
 
 def _sqlite_triggers() -> list[str]:
