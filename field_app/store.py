@@ -33,6 +33,7 @@ from field_app.search_index import SearchIndex
 from field_app.server_knowledge import ServerKnowledge
 from field_app.store_activities import Activities
 from field_app.store_drafts import Draft, Drafts
+from field_app.store_filters import home_filters
 from field_app.store_schema import MIGRATIONS
 from field_app.store_sync import SyncState, now_iso
 from field_app.vault import KdfParams, Locked, Vault
@@ -263,60 +264,71 @@ class Store(ServerKnowledge, OfficerAccess, Drafts, SyncState, Activities):
         """Newest first, optionally filtered by village, segment and status (one, or
         several such as `Status.ATTENTION`).
 
-        `query` of digits matches the start of a NIK (an index range, or the in-memory
-        index of an encrypted store, so it stays fast on a full tablet); any other
-        `query` matches part of a name, any case.
+        `query` of digits matches the start of a NIK; any other `query` matches part of
+        a name, any case (NFKC, casefolded). Both are answered by the in-memory search
+        index (`_index_of`), encrypted or not, so they stay fast on a full tablet.
         """
         vault = self._key()
-        filters, filter_args = _filters(village, segment, status)
+        filters, filter_args = home_filters(village, segment, status)
         with self._lock:
-            hits = self._search_index(vault).matches(query) if vault else None
+            index = self._index_of(vault)
+            hits = index.matches(query)
             if hits is not None and not filters and len(hits) <= IN_LIST_MAX:
                 # Unfiltered: the index knows the order too; read only the page's rows.
-                page = self._search_index(vault).newest(hits, limit)
+                page = index.newest(hits, limit)
                 return self._rows(
                     f"SELECT * FROM enrolments WHERE client_id IN ({_marks(page)}) {ORDER}", page
                 )
-            text = self._text_condition(vault, query, hits)
+            text = self._text_condition(hits)
             if text is None:
                 return []
             where, args = text[0] + filters, text[1] + filter_args
             sql = "SELECT * FROM enrolments"
             if where:
                 sql += " WHERE " + " AND ".join(where)
-            sql += f" {ORDER} LIMIT ?"
-            if vault is not None:  # sort the hits' keys only, then read the page's rows
-                inner = sql.replace("*", "rowid", 1)
-                sql = f"SELECT * FROM enrolments WHERE rowid IN ({inner}) {ORDER}"
+            # Sort the hits' keys only, then read the page's rows.
+            inner = f"{sql.replace('*', 'rowid', 1)} {ORDER} LIMIT ?"
+            sql = f"SELECT * FROM enrolments WHERE rowid IN ({inner}) {ORDER}"
             args.append(limit)
             try:
                 return self._rows(sql, args)
             finally:
                 self._hits = ()
 
-    def _text_condition(
-        self, vault: Vault | None, query: str, hits: set[str] | None
-    ) -> tuple[list[str], list[Any]] | None:
-        """The SQL for `query` (None: nothing can match); `hits`: what the search index
-        found for it, when the store is encrypted."""
-        q = query.strip()
-        digits = q.replace(" ", "")
+    def _text_condition(self, hits: set[str] | None) -> tuple[list[str], list[Any]] | None:
+        """The SQL for what the search index found (None: nothing can match; `hits`
+        None: the query was empty, no condition)."""
+        if hits is None:
+            return [], []
+        if not hits:
+            return None
+        if len(hits) <= IN_LIST_MAX:
+            return [f"client_id IN ({_marks(hits)})"], list(hits)
+        self._hits = hits  # read by search_hit(), under the lock
+        return ["search_hit(client_id)"], []
+
+    def _index_of(self, vault: Vault | None) -> SearchIndex:
+        """The in-memory search index (field_app/search_index.py), encrypted or not: a
+        plaintext file (no officer yet) is searched the same way, so a name that matches
+        nothing costs a scan of one string in memory, not of the table's name index.
+        Built at the first search, brought up to date by saves, rebuilt if another
+        connection wrote to the file."""
         if vault is not None:
-            if hits is None:
-                return [], []
-            if not hits:
-                return None
-            if len(hits) <= IN_LIST_MAX:
-                return [f"client_id IN ({_marks(hits)})"], list(hits)
-            self._hits = hits  # read by search_hit(), under the lock
-            return ["search_hit(client_id)"], []
-        if digits.isdigit():
-            # Same as `nik LIKE 'q%'` but able to use the index on nik (':' sorts after '9').
-            return ["nik >= ? AND nik < ?"], [digits, digits + ":"]
-        if q:
-            escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            return ["full_name LIKE ? ESCAPE '\\'"], [f"%{escaped}%"]
-        return [], []
+            return self._search_index(vault)
+        index = self._index
+        if index is None or index.data_version != self._data_version():
+            index = SearchIndex()
+            index.load(
+                [
+                    (r[0], r[1], r[2], r[3])
+                    for r in self._db.execute(
+                        "SELECT client_id, nik, full_name, created_at FROM enrolments"
+                    )
+                ]
+            )
+            index.data_version = self._data_version()
+            self._index = index
+        return index
 
     def household(self, head_client_id: str) -> list[StoredEnrolment]:
         """Every record of one household, the anchor first, then in the order added."""
@@ -375,24 +387,6 @@ class Store(ServerKnowledge, OfficerAccess, Drafts, SyncState, Activities):
                 [*keys, *others],
             ).fetchall()
         return {keys[r[0]] for r in rows}
-
-
-def _filters(
-    village: str, segment: str, status: str | Collection[str]
-) -> tuple[list[str], list[Any]]:
-    """The home list's filters as SQL conditions and their arguments."""
-    where: list[str] = []
-    args: list[Any] = []
-    for column, value in (("village_code", village), ("segment", segment)):
-        if value:
-            where.append(f"{column} = ?")
-            args.append(value)
-    statuses = [status] if isinstance(status, str) else list(status)
-    statuses = [s for s in statuses if s]
-    if statuses:
-        where.append(f"status IN ({_marks(statuses)})")
-        args += statuses
-    return where, args
 
 
 def _marks(values: Collection[object]) -> str:

@@ -38,7 +38,8 @@ from enrolment.protocol import (
 )
 from enrolment.pull_codec import decode_pull_reply
 from enrolment.reconcile import bucket_of, summarise
-from field_app import activity_sync, outbox
+from enrolment.records import Enrolment
+from field_app import activity_sync, outbox, sync_pipeline
 from field_app.server_address import check_server_address
 from field_app.store import Store
 
@@ -56,6 +57,12 @@ SERVER_IDENTITY = "server_identity"
 PUBLIC_URL = "public_url"
 RECONCILED_DEVICE = "reconciled_device"
 RECONCILE_DUE = "reconcile_due"
+#: Push batches on the link at once: one going up while the reply to the one before
+#: comes down. Two keep both directions of a slow link busy; more would only split the
+#: upload between batches (and the server's attention between this tablet's requests).
+PUSH_IN_FLIGHT = 2
+#: The first batch of a push carries this share (1/4) of a batch's records.
+FIRST_BATCH_SHARE = 4
 # Keys sent in one `have` request of reconciliation.
 RECONCILE_CHUNK = 2000
 
@@ -171,14 +178,7 @@ def _sync_locked(
         if store.resend_activities():
             report = push_activities(store, report)
         if resent:
-            again = push(store, on_progress, batch_size)
-            report = replace(
-                report,
-                sent=report.sent + again.sent,
-                accepted=report.accepted + again.accepted,
-                set_aside=report.set_aside + again.set_aside,
-                bytes_sent=report.bytes_sent + again.bytes_sent,
-            )
+            report = _add(report, push(store, on_progress, batch_size))
     return report
 
 
@@ -220,33 +220,84 @@ def push(
 ) -> SyncReport:
     """Push every pending record, batch by batch, until none is left.
 
+    Up to PUSH_IN_FLIGHT batches are on the link at once (field_app/sync_pipeline.py):
+    the next batch goes up while the reply to the one before comes down. Replies are
+    applied on this thread in the order sent, each bound to its batch; a batch never
+    holds a record another batch in flight holds, so an edit made meanwhile waits for
+    the answer to the version sent.
+
     Raises SyncError on the first failed attempt; what was already answered stays
-    answered, and the rest stays pending for the next try.
+    answered (so do the other batches in flight, if answered well), and the rest stays
+    pending for the next try.
     """
     server_url, token = _credentials(store)
     url = server_url + PUSH_PATH
-    sent = accepted = set_aside = bytes_sent = 0
-    while True:
-        batch, wires = outbox.next_outgoing(store, batch_size)
-        if not batch:
-            break
-        body = {"proto": PROTO, "rev": REVISION, "records": wires}
-        response = _post_json(url, body, token)
-        bytes_sent += len(response.request.content)
-        reply = _reply(response)
-        try:
-            results = decode_push_reply(reply, batch)
-        except WireError as exc:
-            raise SyncError("bad_reply", str(exc)) from exc
-        _check_cards(store, server_url, results)
-        _note_server(store, reply)
-        outbox.apply_results(store, batch, results)
-        sent += len(batch)
-        accepted += sum(1 for r in results if r.outcome in DELIVERED)
-        set_aside += sum(1 for r in results if r.outcome not in DELIVERED)
+    tally = SyncReport(0, 0, 0, 0)
+
+    def next_batch(in_flight: list[_Batch]) -> _Batch | None:
+        busy = {r.client_id for batch in in_flight for r in batch.records}
+        # The first batch is small, so the second one's upload is under way when its reply
+        # comes down and the two then take turns; two equal batches sent at once would
+        # share the upload, then the download, and keep doing so: no overlap.
+        size = batch_size if in_flight else max(1, batch_size // FIRST_BATCH_SHARE)
+        records, wires = outbox.next_outgoing(store, size + len(busy))
+        chosen = [(r, w) for r, w in zip(records, wires, strict=True) if r.client_id not in busy]
+        chosen = chosen[:size]
+        return _Batch([r for r, _ in chosen], [w for _, w in chosen]) if chosen else None
+
+    def send(batch: _Batch) -> httpx.Response:
+        body = {"proto": PROTO, "rev": REVISION, "records": batch.wires}
+        return _post_json(url, body, token)
+
+    def apply(batch: _Batch, response: httpx.Response) -> None:
+        nonlocal tally
+        tally = _add(tally, _apply_push(store, server_url, batch.records, response))
         if on_progress:
-            on_progress(sent, bytes_sent)
-    return SyncReport(sent, accepted, set_aside, bytes_sent)
+            on_progress(tally.sent, tally.bytes_sent)
+
+    sync_pipeline.run_in_order(
+        next_batch=next_batch,
+        send=send,
+        apply=apply,
+        depth=PUSH_IN_FLIGHT,
+        settle_errors=(SyncError,),
+    )
+    return tally
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """One push batch: the records and their payloads as stored (sent as they are)."""
+
+    records: list[Enrolment]
+    wires: list[dict]
+
+
+def _apply_push(
+    store: Store, server_url: str, batch: list[Enrolment], response: httpx.Response
+) -> SyncReport:
+    """Judge one push reply and, if it is the server's answer to `batch`, apply it."""
+    reply = _reply(response)
+    try:
+        results = decode_push_reply(reply, batch)
+    except WireError as exc:
+        raise SyncError("bad_reply", str(exc)) from exc
+    _check_cards(store, server_url, results)
+    _note_server(store, reply)
+    outbox.apply_results(store, batch, results)
+    accepted = sum(1 for r in results if r.outcome in DELIVERED)
+    return SyncReport(len(batch), accepted, len(results) - accepted, len(response.request.content))
+
+
+def _add(a: SyncReport, b: SyncReport) -> SyncReport:
+    """Two pushes' counts together."""
+    return replace(
+        a,
+        sent=a.sent + b.sent,
+        accepted=a.accepted + b.accepted,
+        set_aside=a.set_aside + b.set_aside,
+        bytes_sent=a.bytes_sent + b.bytes_sent,
+    )
 
 
 def _exchange(store: Store, path: str, body: dict) -> tuple[dict, int]:

@@ -14,6 +14,10 @@ the next fault from a queue (then `ok` once the queue is empty):
 - `ok`: forward both ways.
 
 `rate` (bytes/s) and `latency` (s, one way) shape every connection like a slow link.
+With `shared_link=True` the rate is one link's, shared by every connection in each
+direction (a tablet's one radio: two uploads at once each get half of it, an upload and
+a download each get all of theirs), so a client that opens several connections at once
+is not credited with bandwidth it would not have.
 """
 
 from __future__ import annotations
@@ -28,9 +32,18 @@ from collections import deque
 class FaultProxy:
     """A loopback TCP proxy to `target_port` with a queue of faults."""
 
-    def __init__(self, target_port: int, rate: float | None = None, latency: float = 0.0):
+    def __init__(
+        self,
+        target_port: int,
+        rate: float | None = None,
+        latency: float = 0.0,
+        *,
+        shared_link: bool = False,
+    ):
         self.target_port = target_port
         self.rate = rate
+        # One lock per direction, held while a chunk is on the link (shared_link only).
+        self._links = {True: threading.Lock(), False: threading.Lock()} if shared_link else {}
         self.latency = latency
         self.faults: deque[str] = deque()
         self.seen: list[str] = []
@@ -84,10 +97,12 @@ class FaultProxy:
     def _send(self, sock: socket.socket, data: bytes, up: bool) -> None:
         if self.rate:
             step = max(256, int(self.rate / 20))
+            link = self._links.get(up) or contextlib.nullcontext()
             for i in range(0, len(data), step):
                 chunk = data[i : i + step]
-                sock.sendall(chunk)
-                time.sleep(len(chunk) / self.rate)
+                with link:
+                    sock.sendall(chunk)
+                    time.sleep(len(chunk) / self.rate)
         else:
             sock.sendall(data)
         with self._lock:
