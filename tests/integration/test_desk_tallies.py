@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -29,6 +30,8 @@ from sync_server.models import (
 from sync_server.services import member_tallies
 from sync_server.services.coverage import coverage
 from sync_server.services.money import money
+from tests.conftest import person
+from tests.integration.conftest import Server
 
 _M = Member.__table__  # type: ignore[attr-defined]
 _R = RetiredMember.__table__  # type: ignore[attr-defined]
@@ -254,3 +257,25 @@ def test_concurrent_writers_leave_the_tallies_right(engine: sa.Engine) -> None:
         for done in [pool.submit(f) for f in (inserts, edits, retirements)]:
             done.result()
     _assert_same(engine)
+
+
+def test_records_pushed_through_ingest_keep_the_tallies_right(server: Server) -> None:
+    """The real push endpoint (ingest's own statements): new members, an edit that moves
+    a member and changes who pays, a look-alike held, all counted as the plain queries."""
+    token = server.pair()
+    records = [
+        replace(person(i, segment=seg, village=v), funding=f, income=inc)
+        for i, (seg, v, f, inc) in enumerate(
+            [
+                ("tobacco_farmer", "52.03.07.1001", "", None),
+                ("village_official", "52.03.07.1002", "add", 1_500_000),
+                ("poor_household", "52.03.08.2001", "", 900_000),
+                ("construction_worker", "52.03.01.2002", "employer", 3_000_000),
+            ],
+            start=1,
+        )
+    ]
+    assert {r.outcome for r in server.push_results(token, records).values()} == {"created"}
+    moved = replace(records[0], version=2, village_code="52.03.08.2001", funding="self")
+    assert server.push_results(token, [moved])[moved.client_id].outcome != "rejected"
+    _assert_same(server.engine)
