@@ -119,6 +119,11 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
     cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA synchronous=FULL")  # an acknowledged push survives power loss
+    # Checkpoint every ~40 MB of WAL, not 4 MB: an index page that many pushes touch is
+    # then copied into the database once per checkpoint, not once every two pushes (a
+    # sixth less written per record, bench.ingest); the WAL is cut back to 64 MB after.
+    cur.execute("PRAGMA wal_autocheckpoint=10000")
+    cur.execute(f"PRAGMA journal_size_limit={64 * 1024 * 1024}")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
 

@@ -4,8 +4,9 @@ Over 400 lines on purpose: the batch is one set-based pipeline, its statements i
 order they run, so it reads top to bottom in one place (the decisions themselves are
 apart, in `ingest_decision.py`).
 
-The whole batch is one transaction, worked set-wise: a handful of statements per
-batch instead of several per record (that was ~300 records/s; see the Ingest
+The whole batch is one transaction (on SQLite, one savepoint of a group commit shared
+with the pushes queued with it: `write_queue.py`), worked set-wise: a handful of
+statements per batch instead of several per record (that was ~300 records/s; see the Ingest
 section of docs/protocol.md). In order:
 
 1. parse, hash and validate every record in Python, before touching the database
@@ -197,15 +198,14 @@ def _push_batch(
     """The whole set-based ingest of one batch (see the module docstring)."""
     results: list[RecordResult | None] = [None] * len(records)
     first, again = _parse(records, results, today)
-    with write_queue(session.get_bind()).turn():
-        try:
-            members, cards, carded = _store_batch(
-                session, device_id, results, first, again, signer, valid_years, today, hold
-            )
-            session.commit()
-        except BaseException:
-            session.rollback()  # before the next in the queue takes the write lock
-            raise
+    # Stored and committed in arrival order, on SQLite together with the pushes queued
+    # with it, maybe on another push's session (`write_queue`).
+    members, cards, carded = write_queue(session.get_bind()).run(
+        session,
+        lambda s: _store_batch(
+            s, device_id, results, first, again, signer, valid_years, today, hold
+        ),
+    )
     # Signing needs no database: done after the commit, so the write lock is free.
     by_id = {m.id: m for m in members.values()}
     for it, outcome, member_id in carded:

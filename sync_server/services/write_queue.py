@@ -1,15 +1,23 @@
-"""Pushes to a SQLite database take its one write lock in the order they asked for it.
+"""Pushes to a SQLite database: written in arrival order, several per commit.
 
-SQLite's own busy handler sleeps and retries: under a burst of tablets a writer can
-lose every retry to newer arrivals until its busy timeout, and is answered 503. Here
-each push waits its turn instead: first in a FIFO queue of this process's threads,
-then, for the process's head of queue, on an exclusive `flock` of a file beside the
-database, shared by every server worker. A push thus waits about (pushes ahead of it)
-x (one batch's write time), never a timeout, and the database lock it then takes
-(BEGIN IMMEDIATE) is free but for the rare desk writer.
+SQLite has one write lock. Left to its busy handler (sleep and retry), a burst of
+tablets is served in no order: a push can lose every retry to newer arrivals until its
+busy timeout, and is answered 503. And each push committed alone writes every index
+page it touched once per push: 500 records with random NIKs and record ids touch
+nearly every leaf of each index, so a commit per batch wrote ~20 kB per record.
 
-PostgreSQL needs none of this: its row locks queue writers, and batches touching
-different members run at once.
+Here a push hands its database work to the process's queue and waits. The first
+waiting thread becomes the leader: it takes every job queued so far (in arrival
+order), takes the exclusive `flock` of a file beside the database (shared by every
+server worker, so workers take turns), and runs the jobs in ONE transaction on its
+own session, each in its own SAVEPOINT: a job that fails is rolled back alone and its
+pusher gets the exception (ingest then isolates the bad record as before); the others
+commit together, and each pusher gets its job's result. Meanwhile newer pushes queue
+for the next group. A failed COMMIT fails every job of the group (a database outage:
+answered 503, nothing stored, resent by the tablets).
+
+PostgreSQL needs none of this: its row locks queue writers, batches touching other
+members run at once, and it groups commits itself; a job runs and commits directly.
 """
 
 from __future__ import annotations
@@ -17,65 +25,100 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
-from collections import deque
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Engine
+from sqlmodel import Session
+
+T = TypeVar("T")
+#: At most this many pushes share one commit (a group of 500-record batches).
+MAX_GROUP = 16
 
 
-class _FifoLock:
-    """A lock that threads get in the order they asked for it."""
+class _Job(Generic[T]):
+    def __init__(self, work: Callable[[Session], T]):
+        self.work = work
+        self.done = False
+        self.result: Any = None
+        self.error: BaseException | None = None
 
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._queue: deque[object] = deque()
-
-    def acquire(self) -> object:
-        me = object()
-        with self._cond:
-            self._queue.append(me)
-            self._cond.wait_for(lambda: self._queue[0] is me)
-        return me
-
-    def release(self, me: object) -> None:
-        with self._cond:
-            assert self._queue[0] is me
-            self._queue.popleft()
-            self._cond.notify_all()
+    def outcome(self) -> T:
+        if self.error is not None:
+            raise self.error
+        return self.result
 
 
 class WriteQueue:
-    """The turn of one push at the database's write lock (see the module docstring)."""
+    """Group commit of the pushes to one SQLite file (see the module docstring)."""
 
     def __init__(self, lock_path: str | None):
         self._path = lock_path
-        self._local = _FifoLock()
+        self._cond = threading.Condition()
+        self._pending: list[_Job[Any]] = []
+        self._leading = False
         self._fd: int | None = None
 
-    @contextmanager
-    def turn(self) -> Iterator[None]:
-        """Wait for this thread's turn to write; the turn ends when the block does."""
+    def run(self, session: Session, work: Callable[[Session], T]) -> T:
+        """Run `work(session)` in a committed transaction, possibly on another pusher's
+        session together with theirs; its result, or the exception it raised."""
         if self._path is None:
-            yield
-            return
-        me = self._local.acquire()
+            return _alone(session, work)
+        job: _Job[T] = _Job(work)
+        with self._cond:
+            self._pending.append(job)
+            while not job.done and self._leading:
+                self._cond.wait()
+            if job.done:
+                return job.outcome()
+            self._leading = True
+            group, self._pending = self._pending[:MAX_GROUP], self._pending[MAX_GROUP:]
         try:
-            fd = self._file()
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
+            self._commit_group(session, group)
         finally:
-            self._local.release(me)
+            with self._cond:
+                self._leading = False
+                for j in group:
+                    j.done = True
+                self._cond.notify_all()
+        return job.outcome()
+
+    def _commit_group(self, session: Session, group: list[_Job[Any]]) -> None:
+        fd = self._file()
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            for j in group:
+                savepoint = session.begin_nested()
+                try:
+                    j.result = j.work(session)
+                    savepoint.commit()
+                except BaseException as exc:  # noqa: BLE001 - handed to its pusher
+                    savepoint.rollback()
+                    j.error = exc
+            session.commit()
+        except BaseException as exc:  # noqa: BLE001 - the commit failed: every job did
+            session.rollback()
+            for j in group:
+                j.error = j.error or exc
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
     def _file(self) -> int:
-        # Opened once per process, by the head of the queue only: no race on _fd.
+        # Opened once per process, by a leader only (one at a time): no race on _fd.
         if self._fd is None:
             assert self._path is not None
             self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
         return self._fd
+
+
+def _alone(session: Session, work: Callable[[Session], T]) -> T:
+    try:
+        result = work(session)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return result
 
 
 _queues: dict[str, WriteQueue] = {}
@@ -83,7 +126,7 @@ _queues_lock = threading.Lock()
 
 
 def write_queue(engine: Engine) -> WriteQueue:
-    """The queue of the database behind `engine` (a no-op one unless a SQLite file)."""
+    """The queue of the database behind `engine` (jobs run alone unless a SQLite file)."""
     path = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
     key = os.path.abspath(path) if path and path != ":memory:" else ""
     with _queues_lock:
