@@ -11,7 +11,6 @@ from enrolment.messages import slashed, texts
 from enrolment.nik import mask_nik
 from sync_server.dependencies import ReadSessionDep, SessionDep
 from sync_server.desk_format import format_number
-from sync_server.services import duplicates
 from sync_server.services.review_desk import (
     KIND_NAMES,
     DecisionError,
@@ -71,6 +70,9 @@ def _scan_note(scanned: str) -> tuple[str, str] | None:
 @router.post("/scan", response_model=None)
 def scan(desk: DeskPostDep, session: SessionDep) -> Response:
     """Search all members for likely duplicates; new pairs join the queue."""
+    # Imported here: the scan's numpy costs every server start ~0.1 s, and only this runs it.
+    from sync_server.services import duplicates
+
     result = duplicates.scan(session=session, user=desk.user)
     note = f"{result.candidates}-{result.stored}-{result.seconds:.1f}"
     return RedirectResponse(f"/desk/review?scanned={note}", status_code=303)
