@@ -16,7 +16,6 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from openpyxl import Workbook
 from sqlmodel import Session
 
 from enrolment.areas import area_name, kecamatan, village_label
@@ -373,6 +372,8 @@ def to_csv(header: tuple[str, ...], rows: list[list[object]]) -> bytes:
 
 def to_xlsx(sheet: str, header: tuple[str, ...], rows: list[list[object]]) -> bytes:
     """The rows as one XLSX sheet; dates stay dates shown DD-MM-YYYY, text stays text."""
+    # Imported here: openpyxl (numpy behind it) would cost every server start ~0.2 s.
+    from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
     wb = Workbook(write_only=True)

@@ -75,10 +75,6 @@ def test_the_app_loads_no_heavy_library_at_import(app_modules: set[str], name: s
     assert not loaded(app_modules, name), f"{name} is imported by sync_server.main again"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services/education_figures.py imports openpyxl (numpy behind it) at the top",
-)
 @pytest.mark.parametrize("name", REPORTED)
 def test_the_app_loads_neither_openpyxl_nor_numpy_at_import(name: str) -> None:
     modules = loaded_after(BUILD_APP)
