@@ -33,7 +33,7 @@ from field_app.search_index import SearchIndex
 from field_app.server_knowledge import ServerKnowledge
 from field_app.store_activities import Activities
 from field_app.store_drafts import Draft, Drafts
-from field_app.store_filters import home_filters
+from field_app.store_filters import home_filters, plain_text_condition
 from field_app.store_schema import MIGRATIONS
 from field_app.store_sync import SyncState, now_iso
 from field_app.vault import KdfParams, Locked, Vault
@@ -279,7 +279,7 @@ class Store(ServerKnowledge, OfficerAccess, Drafts, SyncState, Activities):
                 return self._rows(
                     f"SELECT * FROM enrolments WHERE client_id IN ({_marks(page)}) {ORDER}", page
                 )
-            text = self._text_condition(hits)
+            text = self._text_condition(hits, query if vault is None else None)
             if text is None:
                 return []
             where, args = text[0] + filters, text[1] + filter_args
@@ -295,15 +295,20 @@ class Store(ServerKnowledge, OfficerAccess, Drafts, SyncState, Activities):
             finally:
                 self._hits = ()
 
-    def _text_condition(self, hits: set[str] | None) -> tuple[list[str], list[Any]] | None:
+    def _text_condition(
+        self, hits: set[str] | None, plain_query: str | None
+    ) -> tuple[list[str], list[Any]] | None:
         """The SQL for what the search index found (None: nothing can match; `hits`
-        None: the query was empty, no condition)."""
+        None: the query was empty, no condition). `plain_query`: the query, on a
+        plaintext file, whose columns SQL can search itself."""
         if hits is None:
             return [], []
         if not hits:
             return None
         if len(hits) <= IN_LIST_MAX:
             return [f"client_id IN ({_marks(hits)})"], list(hits)
+        if plain_query is not None:  # many hits: scanning newest first finds a page soon
+            return plain_text_condition(plain_query)
         self._hits = hits  # read by search_hit(), under the lock
         return ["search_hit(client_id)"], []
 

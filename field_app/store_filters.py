@@ -1,4 +1,5 @@
-"""The home list's filters as SQL: a part of the tablet store's query (field_app/store.py)."""
+"""The home list's filters and a plaintext file's text search as SQL: parts of the tablet
+store's query (field_app/store.py)."""
 
 from __future__ import annotations
 
@@ -23,3 +24,17 @@ def home_filters(
         where.append(f"status IN ({', '.join('?' * len(statuses))})")
         args += statuses
     return where, args
+
+
+def plain_text_condition(query: str) -> tuple[list[str], list[Any]]:
+    """A search of a plaintext file's own columns: digits match the start of a NIK (its
+    index range), anything else part of a name (LIKE: any case, for ASCII). Used where
+    the in-memory index found too many records to list: the name index, read newest
+    first, reaches a page of them long before the end."""
+    q = query.strip()
+    digits = q.replace(" ", "")
+    if digits.isdigit():
+        # Same as `nik LIKE 'q%'` but able to use the index on nik (':' sorts after '9').
+        return ["nik >= ? AND nik < ?"], [digits, digits + ":"]
+    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return ["full_name LIKE ? ESCAPE '\\'"], [f"%{escaped}%"]

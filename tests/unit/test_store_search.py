@@ -58,3 +58,20 @@ def test_plaintext_search_by_nik_prefix_and_with_filters(tmp_path):
         store.list_enrolments("baiq")
     )
     assert store.list_enrolments("baiq", segment="no_such_segment") == []
+
+
+def test_plaintext_search_with_more_hits_than_listed_finds_them_newest_first(tmp_path, monkeypatch):
+    monkeypatch.setattr("field_app.store.IN_LIST_MAX", 2)  # the SQL's own search, past it
+    store = Store(tmp_path / "t.db")
+    for i, stamp in enumerate(
+        ["2026-01-01T08:00:00Z", "2026-01-03T08:00:00Z", "2026-01-02T08:00:00Z"]
+    ):
+        store.save_enrolment(replace(person(i + 1, name=f"Baiq Salihah {i}"), created_at=stamp))
+    store.save_enrolment(person(9, name="Lalu Muhammad"))
+    assert names(store.list_enrolments("salihah")) == [
+        "Baiq Salihah 1",
+        "Baiq Salihah 2",
+        "Baiq Salihah 0",
+    ]
+    assert names(store.list_enrolments("salihah", limit=1)) == ["Baiq Salihah 1"]
+    assert store.list_enrolments("Xyzzy") == []
