@@ -47,6 +47,8 @@ TESTS=(
   tests/unit/test_platform_secret.py
   tests/unit/test_store_waiting.py
   tests/unit/test_store_activities.py
+  tests/unit/test_store_search.py
+  tests/unit/test_sync_pipeline.py
   tests/unit/test_activities_wire.py
   tests/unit/test_attendance_scan.py
 )

@@ -82,6 +82,14 @@ def read_session(engine: Engine) -> SQLModelSession:
     return SQLModelSession(engine.execution_options(**{_DEFERRED: True}))
 
 
+def begin_read(session: SQLModelSession) -> None:
+    """Start the session's next transaction as a read: on SQLite a plain BEGIN, which
+    neither takes nor waits for the write lock. For a lookup that ends its transaction
+    before anything is written (a push's token check waits behind no writer)."""
+    if not session.in_transaction():
+        session.connection(execution_options={_DEFERRED: True})
+
+
 @contextmanager
 def unit_of_work(engine: Engine) -> Iterator[SQLModelSession]:
     """One unit of work: a session whose writes are committed when the block ends

@@ -39,7 +39,7 @@ from sqlmodel import Session
 
 from sync_server.api.errors import ApiError
 from sync_server.config import Settings
-from sync_server.db import read_session, unit_of_work
+from sync_server.db import begin_read, read_session, unit_of_work
 from sync_server.models import User, UserSession
 from sync_server.services.accounts import session_user
 from sync_server.services.server_identity import ServerIdentity
@@ -85,6 +85,8 @@ def get_settings(request: Request) -> Settings:
 def get_signer(request: Request, session: SessionDep) -> Signer:
     """The active card signer (a key rotated in by the CLI takes effect at once)."""
     idle = not session.in_transaction()
+    if idle:
+        begin_read(session)
     signer = request.app.state.signers.current(session)
     if idle:
         # End the lookup's transaction: on SQLite it holds the write lock (BEGIN

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Header
 
 from sync_server.api.errors import ApiError
+from sync_server.db import begin_read
 from sync_server.dependencies import SessionDep
 from sync_server.models import Device
 from sync_server.services.devices import device_for_token, token_was_revoked
@@ -19,6 +20,7 @@ def get_current_device(
     """The paired, unrevoked device named by `Authorization: Bearer <token>`; else 401."""
     scheme, _, token = (authorization or "").partition(" ")
     device = None
+    begin_read(session)  # ended below, before anything is written
     if scheme.lower() == "bearer" and token.strip():
         device = device_for_token(session=session, token=token.strip())
     if device is None:
