@@ -20,15 +20,14 @@ import gc
 import logging
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from sync_server.config import Settings
+from sync_server.gc_pause import collector_paused
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the process exit code."""
-    with _collector_paused():
+    with collector_paused():
         # The command modules are imported here, under the pause, not at the top.
         from sync_server.backup_cli import COMMANDS as BACKUP_COMMANDS
         from sync_server.backup_cli import run_backup_command
@@ -94,23 +93,6 @@ def _parser() -> argparse.ArgumentParser:
     add_card_commands(sub)
     add_backup_commands(sub)
     return parser
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No garbage collection while the command's modules load.
-
-    Imports make hundreds of thousands of objects that live as long as the process, and
-    the cyclic collector, run every 700 allocations, walks them again and again: a
-    seventh of a server start (0.3 s of 2). Only long-lived objects are made meanwhile.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _load_app() -> None:

@@ -28,12 +28,10 @@ made before that, and for pairs an edit makes alike later.
 
 from __future__ import annotations
 
-import gc
 import json
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -47,6 +45,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 from sqlmodel import Session
 
+from sync_server.gc_pause import collector_paused
 from sync_server.models import Member, RetiredMember, ReviewItem, Submission, User, utcnow
 from sync_server.services.audit import audit
 from sync_server.services.ingest_hold import HELD_DUPLICATE
@@ -102,23 +101,10 @@ class ScanResult:
     seconds: float
 
 
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector: making a million tuples (which hold no
-    cycles) would otherwise set off full collections over them, a third of the time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def find_candidates(rows: Iterable[PersonRow], cutoff: float = NAME_CUTOFF) -> list[Candidate]:
     """Candidate pairs among `rows` (pure: no database), sorted by (a, b)."""
     names = _Names()
-    with _no_cycle_collection():
+    with collector_paused():
         blocks = list(_shared_blocks(list(rows)))
         close = _close_pairs(blocks)
         found = [
@@ -237,7 +223,7 @@ def load_people(session: Session) -> list[PersonRow]:
     cursor = connection.connection.cursor()
     try:
         cursor.execute(str(query.compile(connection)))
-        with _no_cycle_collection():
+        with collector_paused():
             return list(map(partial(tuple.__new__, PersonRow), cursor.fetchall()))
     finally:
         cursor.close()

@@ -100,24 +100,13 @@ def follow_up(
     ]
     listed = sa.or_(latest.c.visit_outcome.is_not(None), _M.c.conversion_due <= soon)
     rows = session.execute(
-        sa.select(
-            _M.c.id,
-            _M.c.full_name,
-            _M.c.village_code,
-            _M.c.conversion_due,
-            outcome,
-            latest.c.starts_on,
-            latest.c.reason,
-        )
+        _row_select(latest)
         .select_from(owners)
         .where(*where, listed)
         .order_by(_M.c.conversion_due, _M.c.full_name, _M.c.id)
         .limit(FOLLOW_UP_ROWS)
     ).all()
-    result.rows = [
-        FollowUpRow(member_number(i), name, village_label(v), d, o, starts, reason or "")
-        for i, name, v, d, o, starts, reason in rows
-    ]
+    result.rows = _follow_up_rows(rows)
     return result
 
 
@@ -192,22 +181,31 @@ def _rows_now(session: Session, latest: Any, where: tuple, soon: date) -> list[F
         .select_from(latest.join(_M, _M.c.id == latest.c.member_id))
         .where(*where),
     )
-    outcome = sa.func.coalesce(latest.c.visit_outcome, "")
     rows = session.execute(
-        sa.select(
-            _M.c.id,
-            _M.c.full_name,
-            _M.c.village_code,
-            _M.c.conversion_due,
-            outcome,
-            latest.c.starts_on,
-            latest.c.reason,
-        )
+        _row_select(latest)
         .select_from(_M.outerjoin(latest, latest.c.member_id == _M.c.id))
         .where(_M.c.id.in_(candidates))
         .order_by(*order)
         .limit(FOLLOW_UP_ROWS)
     ).all()
+    return _follow_up_rows(rows)
+
+
+def _row_select(latest: Any) -> Any:
+    """What a row of the follow-up list reads: the owner and its latest visit."""
+    outcome = sa.func.coalesce(latest.c.visit_outcome, "")
+    return sa.select(
+        _M.c.id,
+        _M.c.full_name,
+        _M.c.village_code,
+        _M.c.conversion_due,
+        outcome,
+        latest.c.starts_on,
+        latest.c.reason,
+    )
+
+
+def _follow_up_rows(rows: Any) -> list[FollowUpRow]:
     return [
         FollowUpRow(member_number(i), name, village_label(v), d, o, starts, reason or "")
         for i, name, v, d, o, starts, reason in rows

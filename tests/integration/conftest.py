@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -170,3 +171,19 @@ def server(live_server: Server) -> Iterator[Server]:
         f.seek(start)
         new_log = f.read().decode(errors="replace")
     assert "Traceback" not in new_log, new_log[-4000:]
+
+
+@pytest.fixture
+def fake() -> Iterator[Any]:
+    """A scripted stand-in for the server (`test_sync_client_rules.FakeServer`), stopped
+    after the test."""
+    from tests.integration.test_sync_client_rules import FakeServer
+
+    srv = FakeServer()
+    srv.thread.start()
+    try:
+        yield srv
+    finally:
+        srv.httpd.shutdown()
+        srv.httpd.server_close()
+        srv.thread.join(5)

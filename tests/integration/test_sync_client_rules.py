@@ -12,7 +12,7 @@ import base64
 import gzip
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -72,18 +72,6 @@ class FakeServer:
             "application/json",
             json.dumps(make(records)).encode(),
         )
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeServer]:
-    srv = FakeServer()
-    srv.thread.start()
-    try:
-        yield srv
-    finally:
-        srv.httpd.shutdown()
-        srv.httpd.server_close()
-        srv.thread.join(5)
 
 
 def tablet(tmp_path, url: str, n: int = 2) -> tuple[Store, list]:

@@ -7,26 +7,11 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import replace
-
-import pytest
 
 from field_app import outbox, sync_client
 from field_app.store import Status
-from tests.integration.test_sync_client_rules import PROBLEM, FakeServer, reply, tablet
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeServer]:
-    srv = FakeServer()
-    srv.thread.start()
-    try:
-        yield srv
-    finally:
-        srv.httpd.shutdown()
-        srv.httpd.server_close()
-        srv.thread.join(5)
+from tests.integration.test_sync_client_rules import PROBLEM, reply, tablet
 
 
 def test_an_edit_made_while_its_batch_is_in_flight_goes_in_a_later_batch(tmp_path, fake):
