@@ -18,8 +18,10 @@ ALLOWED = {
     # The unit of work itself, and a request's explicit checkpoint of it.
     ("db.py", "unit_of_work"),
     ("dependencies.py", "checkpoint"),
-    # Ingest commits before it signs the cards of a batch (its own transaction).
-    ("services/ingest.py", "_push_batch"),
+    # Ingest commits a batch before it signs its cards, through the write queue: on
+    # SQLite a group of batches in one commit (WriteQueue), elsewhere each alone.
+    ("services/write_queue.py", "WriteQueue"),
+    ("services/write_queue.py", "_alone"),
     # Startup (and the signing-key race between workers): the key and the server's
     # settings are created before any request, each committed as soon as it exists.
     ("services/signing.py", "load_or_create_signer"),
