@@ -86,18 +86,7 @@ def follow_up(
         .where(*where, open_)
     ).one()
     result.due_soon, result.overdue = int(due), int(overdue)
-    reason = sa.func.lower(sa.func.trim(latest.c.reason))
-    result.reasons = [
-        (str(r), int(n))
-        for r, n in session.execute(
-            sa.select(reason, sa.func.count())
-            .select_from(owners)
-            .where(*where, latest.c.visit_outcome == VisitOutcome.DECLINED.value)
-            .group_by(reason)
-            .order_by(sa.func.count().desc(), reason)
-            .limit(5)
-        )
-    ]
+    result.reasons = _reasons(session, latest, owners, where)
     listed = sa.or_(latest.c.visit_outcome.is_not(None), _M.c.conversion_due <= soon)
     rows = session.execute(
         _row_select(latest)
